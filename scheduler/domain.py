@@ -1,0 +1,488 @@
+"""Typed, immutable domain objects: the problem and plan documents of `docs/formats.md`.
+
+The models *are* the documents: field names match the JSON keys, unknown keys are
+rejected, and every optional key that was absent stays unset, so that
+``model_dump(exclude_unset=True)`` gives back exactly the document that was read.
+Defaults that depend on other fields (``protect_victim_locality``,
+``facilitators_required`` for sensitive-and-complex cases) are read through the
+``effective_*`` properties, never stored.
+
+Cross-record checks (ids, references, dates inside the horizon) live in
+``scheduler.formats``; this module only knows the shape of each record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+# --------------------------------------------------------------------------- values
+
+
+def _parse_date(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            if len(value) != 10:
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be a date written YYYY-MM-DD") from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def _parse_local_datetime(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            if len(value) != 16 or value[10] != "T":
+                raise ValueError
+            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        except ValueError:
+            raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM") from None
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(second=0, microsecond=0)
+    raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM")
+
+
+def _parse_clock(value: object) -> object:
+    """'HH:MM' (or '24:00') → minutes after midnight."""
+    if isinstance(value, str) and len(value) == 5 and value[2] == ":":
+        hh, mm = value[:2], value[3:]
+        if hh.isdigit() and mm.isdigit():
+            h, m = int(hh), int(mm)
+            if (h < 24 and m < 60) or (h == 24 and m == 0):
+                return h * 60 + m
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1440:
+        return value
+    raise ValueError("must be a time of day written HH:MM (00:00 to 24:00)")
+
+
+def format_local(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+def format_clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+LocalDate = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+]
+LocalDateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_parse_local_datetime),
+    PlainSerializer(format_local, return_type=str),
+]
+ClockMinutes = Annotated[
+    int, BeforeValidator(_parse_clock), PlainSerializer(format_clock, return_type=str)
+]
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank)]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Level = Literal["foundation", "intermediate", "advanced"]
+Skill = Literal["sensitive_complex", "domestic_abuse", "sexual_harm", "hate_crime", "youth", "prison"]
+VenueKind = Literal["community", "police", "probation", "office", "prison"]
+Offence = Literal[
+    "burglary", "theft", "criminal_damage", "assault", "robbery", "public_order",
+    "domestic_abuse", "sexual_harm", "hate_crime", "stalking", "other",
+]
+Risk = Literal["low", "medium", "high"]
+Role = Literal["victim", "offender", "supporter"]
+Side = Literal["victim", "offender"]
+Relationship = Literal["parent_carer", "friend", "family", "professional"]
+
+SENSITIVE_OFFENCES = frozenset({"domestic_abuse", "sexual_harm", "hate_crime", "stalking"})
+VICTIM_INITIATED_ONLY = frozenset({"domestic_abuse", "sexual_harm"})
+
+
+class Record(BaseModel):
+    """Base of every document record: strict types, no unknown keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    def to_doc(self) -> dict:
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class Location(Record):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Window(Record):
+    """A half-open local window [start, end)."""
+
+    start: LocalDateTime
+    end: LocalDateTime
+
+
+class WeeklyPattern(Record):
+    days: list[Day] = Field(min_length=1)
+    from_: ClockMinutes = Field(alias="from")
+    to: ClockMinutes
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Availability(Record):
+    weekly: list[WeeklyPattern] | None = None
+    dates: list[Window] | None = None
+    unavailable: list[Window] = Field(default_factory=list)
+
+    @property
+    def is_always(self) -> bool:
+        """No weekly pattern and no dates: the base is the whole horizon."""
+        return self.weekly is None and self.dates is None
+
+
+ALWAYS = Availability()
+
+
+class Weights(Record):
+    wait_per_day: int = Field(default=1, ge=0)
+    continuity: int = Field(default=20, ge=0)
+    travel_per_km: int = Field(default=1, ge=0)
+    interpreter: int = Field(default=10, ge=0)
+    gender_preference: int = Field(default=10, ge=0)
+    max_load: int = Field(default=5, ge=0)
+
+
+class Policy(Record):
+    settle_minutes: int = Field(default=15, ge=0)
+    stagger_minutes: int = Field(default=15, ge=0)
+    facilitator_before_minutes: int = Field(default=45, ge=0)
+    facilitator_after_minutes: int = Field(default=30, ge=0)
+    min_victim_home_distance_km: float = Field(default=3.0, ge=0)
+    travel_speed_kmh: float = Field(default=30.0, gt=0)
+    weights: Weights = Field(default_factory=Weights)
+
+
+# --------------------------------------------------------------------------- people and places
+
+
+class Facilitator(Record):
+    id: Id
+    name: str
+    email: str
+    home: Location
+    level: Level
+    skills: list[Skill] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    gender: str | None = None
+    max_meetings_per_day: int | None = Field(default=None, ge=1)
+    max_meetings_per_week: int | None = Field(default=None, ge=1)
+    max_travel_km: float | None = Field(default=None, ge=0)
+    availability: Availability = Field(default_factory=Availability)
+    conflicts: list[Id] = Field(default_factory=list)
+
+    @cached_property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    def has(self, skill: str) -> bool:
+        return skill in self.skills
+
+
+class Room(Record):
+    id: Id
+    capacity: int = Field(ge=1)
+
+
+class Venue(Record):
+    id: Id
+    name: str
+    kind: VenueKind
+    address: str | None = None
+    location: Location
+    rooms: list[Room] = Field(min_length=1)
+    waiting_rooms: list[Id] = Field(min_length=2)
+    separate_entrances: bool = False
+    entrances: list[str] | None = None
+    step_free: bool = False
+    hearing_loop: bool = False
+    prison: str | None = None
+    availability: Availability = Field(default_factory=Availability)
+
+    def room(self, room_id: str) -> Room | None:
+        return next((r for r in self.rooms if r.id == room_id), None)
+
+
+class Needs(Record):
+    step_free: bool = False
+    hearing_loop: bool = False
+    language: str = "en"
+
+
+class GenderWish(Record):
+    value: str
+    required: bool = False
+
+
+class ExclusionZone(Record):
+    center: Location
+    radius_km: float = Field(ge=0)
+
+
+class Party(Record):
+    id: Id
+    role: Role
+    supports: Id | None = None
+    relationship: Relationship | None = None
+    name: str
+    email: str | None = None
+    home: Location | None = None
+    age: int | None = Field(default=None, ge=0)
+    consent: bool | None = None
+    in_custody: str | None = None
+    needs: Needs = Field(default_factory=Needs)
+    facilitator_gender: GenderWish | None = None
+    max_travel_km: float | None = Field(default=None, ge=0)
+    exclusion_zones: list[ExclusionZone] = Field(default_factory=list)
+    availability: Availability = Field(default_factory=Availability)
+
+    @property
+    def consented(self) -> bool:
+        return self.consent is True
+
+    @property
+    def is_adult(self) -> bool:
+        return self.age is None or self.age >= 18
+
+    @property
+    def under_16(self) -> bool:
+        return self.age is not None and self.age < 16
+
+    @property
+    def under_18(self) -> bool:
+        return self.age is not None and self.age < 18
+
+
+class Case(Record):
+    id: Id
+    reference: str
+    offence: Offence
+    risk: Risk
+    referred_on: LocalDate | None = None
+    priority: int = Field(default=3, ge=1, le=5)
+    earliest: LocalDate | None = None
+    latest: LocalDate | None = None
+    duration_minutes: int = Field(ge=1)
+    facilitators_required: Literal[1, 2] = 2
+    victim_initiated: bool = False
+    protect_victim_locality: bool | None = None
+    requires_separate_entrances: bool = False
+    first_to_arrive: Side = "offender"
+    preferred_facilitators: list[Id] = Field(default_factory=list)
+    parties: list[Party] = Field(min_length=2)
+
+    # ---- derived facts (one place for each) -------------------------------------
+    @property
+    def sensitive_complex(self) -> bool:
+        return self.offence in SENSITIVE_OFFENCES or self.risk == "high"
+
+    @property
+    def effective_facilitators_required(self) -> int:
+        return 2 if self.sensitive_complex else self.facilitators_required
+
+    @property
+    def effective_protect_victim_locality(self) -> bool:
+        if self.protect_victim_locality is None:
+            return self.sensitive_complex
+        return self.protect_victim_locality
+
+    @property
+    def victims(self) -> list[Party]:
+        return [p for p in self.parties if p.role == "victim"]
+
+    @property
+    def offenders(self) -> list[Party]:
+        return [p for p in self.parties if p.role == "offender"]
+
+    @property
+    def principals(self) -> list[Party]:
+        """Victims and offenders."""
+        return [p for p in self.parties if p.role != "supporter"]
+
+    def party(self, party_id: str) -> Party | None:
+        return next((p for p in self.parties if p.id == party_id), None)
+
+    def side_of(self, party: Party) -> Side | None:
+        """The side a party is on: its role, or for a supporter the side of whom it supports."""
+        if party.role != "supporter":
+            return party.role  # type: ignore[return-value]
+        supported = self.party(party.supports) if party.supports else None
+        if supported is None or supported.role == "supporter":
+            return None
+        return supported.role  # type: ignore[return-value]
+
+    @property
+    def attendees(self) -> list[Party]:
+        """Everyone who attends: victims, offenders and consenting supporters."""
+        return [p for p in self.parties if p.role != "supporter" or p.consented]
+
+    def side_attendees(self, side: Side) -> list[Party]:
+        return [p for p in self.attendees if self.side_of(p) == side]
+
+    @property
+    def custody_prisons(self) -> frozenset[str]:
+        return frozenset(p.in_custody for p in self.offenders if p.in_custody)
+
+    @property
+    def in_custody(self) -> bool:
+        return bool(self.custody_prisons)
+
+    def has_appropriate_adult(self, side: Side) -> bool:
+        return any(
+            p.role == "supporter" and p.relationship == "parent_carer" and p.consented
+            for p in self.side_attendees(side)
+        )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class Attendance(Record):
+    party: Id
+    side: Side
+    waiting_room: Id
+    entrance: str | None = None
+    arrive: LocalDateTime
+    leave: LocalDateTime
+
+
+class Meeting(Record):
+    case: Id
+    status: Literal["proposed", "confirmed", "pinned"]
+    start: LocalDateTime
+    end: LocalDateTime
+    venue: Id
+    room: Id
+    lead: Id
+    co_facilitators: list[Id] = Field(default_factory=list)
+    facilitators_on_site: Window
+    attendance: list[Attendance]
+
+    @property
+    def facilitators(self) -> list[str]:
+        return [self.lead, *self.co_facilitators]
+
+
+ReasonCode = Literal[
+    "NO_CONSENT", "NOT_ELIGIBLE_DIRECT", "MISSING_APPROPRIATE_ADULT",
+    "NO_QUALIFIED_FACILITATOR", "NO_SAFE_VENUE", "NO_COMMON_TIME", "CAPACITY",
+]
+
+
+class Reason(Record):
+    code: ReasonCode
+    message: str
+
+
+class Unscheduled(Record):
+    case: Id
+    reasons: list[Reason] = Field(min_length=1)
+
+
+class Objective(Record):
+    disruption: int
+    scheduled_priority: int
+    soft_cost: int
+
+
+class SolverInfo(Record):
+    status: Literal["OPTIMAL", "FEASIBLE"]
+    wall_seconds: float = Field(ge=0)
+    bound: Objective
+
+
+class Warning_(Record):
+    code: str
+    case: Id
+    message: str
+
+
+class Horizon(Record):
+    start: LocalDate
+    end: LocalDate
+
+
+class Problem(Record):
+    format: Literal["rj-problem/1"]
+    name: str
+    timezone: str = "Europe/London"
+    horizon: Horizon
+    slot_minutes: int = Field(default=15, ge=1, le=1440)
+    policy: Policy = Field(default_factory=Policy)
+    facilitators: list[Facilitator] = Field(default_factory=list)
+    venues: list[Venue] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+    keep_apart: list[Annotated[list[Id], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list
+    )
+    existing: list[Meeting] = Field(default_factory=list)
+
+    # Lookups, built once per (immutable) problem.
+    @cached_property
+    def facilitator_by_id(self) -> dict[str, Facilitator]:
+        return {f.id: f for f in self.facilitators}
+
+    @cached_property
+    def venue_by_id(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.venues}
+
+    @cached_property
+    def case_by_id(self) -> dict[str, Case]:
+        return {c.id: c for c in self.cases}
+
+    @cached_property
+    def case_of_party(self) -> dict[str, Case]:
+        return {p.id: c for c in self.cases for p in c.parties}
+
+    @cached_property
+    def party_by_id(self) -> dict[str, Party]:
+        return {p.id: p for c in self.cases for p in c.parties}
+
+    @cached_property
+    def prison_venues(self) -> dict[str, list[Venue]]:
+        out: dict[str, list[Venue]] = {}
+        for v in self.venues:
+            if v.kind == "prison" and v.prison:
+                out.setdefault(v.prison, []).append(v)
+        return out
+
+    def case_earliest(self, case: Case) -> dt.date:
+        return case.earliest or self.horizon.start
+
+    def case_latest(self, case: Case) -> dt.date:
+        return case.latest or self.horizon.end
+
+
+class Plan(Record):
+    format: Literal["rj-plan/1"]
+    problem: str
+    meetings: list[Meeting] = Field(default_factory=list)
+    unscheduled: list[Unscheduled] = Field(default_factory=list)
+    objective: Objective
+    solver: SolverInfo
+    warnings: list[Warning_] = Field(default_factory=list)

@@ -1,0 +1,15 @@
+"""Reading and writing the problem and plan documents, with strict validation."""
+
+from scheduler.formats.errors import DocumentError, Issue
+from scheduler.formats.plan import dump_plan, load_plan
+from scheduler.formats.problem import dump_problem, load_problem, load_problem_file
+
+__all__ = [
+    "DocumentError",
+    "Issue",
+    "dump_plan",
+    "dump_problem",
+    "load_plan",
+    "load_problem",
+    "load_problem_file",
+]

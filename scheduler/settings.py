@@ -1,0 +1,52 @@
+"""One typed settings object, read from the environment (prefix ``RJSCHED_``).
+
+Nothing here connects to anything: callers build engines and clients from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RJSCHED_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="where the embedded default keeps its files")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    outbox_dir: Path | None = Field(default=None, description="folder for .eml files; default data_dir/outbox")
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "scheduler@rj-scheduler.example.org"
+    service_name: str = "the Restorative Justice Service"
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Europe/London"
+    solver_time_limit_seconds: float = 60.0
+    solver_workers: int = 2
+    secret_key: str | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'rjsched.db').resolve()}"
+
+    @property
+    def effective_outbox_dir(self) -> Path:
+        return self.outbox_dir or (self.data_dir / "outbox")
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+
+def get_settings() -> Settings:
+    """Read the settings now (not at import time), so tests can set the environment."""
+    return Settings()
