@@ -1,6 +1,6 @@
 """The `rjsched` command line.
 
-Each area registers its commands from its own module (data, engine, mail, ops), so
+Each area registers its commands from its own module (data, engine, analysis, ...), so
 the group here stays a table of contents. User mistakes raise `click.ClickException`
 (message on stderr, exit 1, no traceback).
 """
@@ -19,9 +19,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from scheduler.cli import data, engine, mail, ops
+    from scheduler.cli import analysis, checks, data, demo, engine, jobs, mail, web
 
-    for module in (data, engine, mail, ops):
+    for module in (data, engine, analysis, checks, mail, jobs, web, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

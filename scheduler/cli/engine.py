@@ -1,7 +1,7 @@
-"""Allocation commands: solve, verify, explain, suggest, bench."""
+"""Allocation: solve."""
 
 from __future__ import annotations
 
 from scheduler.cli.common import not_yet
 
-COMMANDS = [not_yet(n) for n in ("solve", "verify", "explain", "suggest", "bench")]
+COMMANDS = [not_yet("solve")]

@@ -1,7 +1,7 @@
-"""Invite commands: confirm, send, replan."""
+"""Invites: confirm, send."""
 
 from __future__ import annotations
 
 from scheduler.cli.common import not_yet
 
-COMMANDS = [not_yet(n) for n in ("confirm", "send", "replan")]
+COMMANDS = [not_yet(n) for n in ("confirm", "send")]
