@@ -10,27 +10,45 @@ from pydantic import ValidationError
 
 from scheduler.domain import Problem
 from scheduler.formats.errors import DocumentError, Issue
+from scheduler.formats.parts import parse_parts
+from scheduler.formats.problem_checks import check_problem
 from scheduler.formats.pydantic_errors import issues_from
 
 
 def parse_json(text: str | bytes, what: str) -> Any:
     try:
         return json.loads(text)
+    except UnicodeDecodeError:
+        raise DocumentError([Issue("", "not valid JSON: the text is not UTF-8")], what) from None
     except json.JSONDecodeError as exc:
-        raise DocumentError([Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], what) from None
+        raise DocumentError(
+            [Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], what
+        ) from None
+
+
+def problem_issues(data: Any) -> list[Issue]:
+    """Every problem found in a problem document (already parsed from JSON); [] if it is valid."""
+    if not isinstance(data, dict):
+        return [Issue("", "must be a JSON object")]
+    parts, issues = parse_parts(data)
+    return issues + check_problem(parts)
 
 
 def load_problem(data: dict[str, Any] | str | bytes) -> Problem:
-    """A validated `Problem`, or `DocumentError` listing every problem found."""
+    """A validated `Problem`, or `DocumentError` listing every problem found.
+
+    Phase one checks the shape of each record on its own; phase two the rules that tie
+    records together (ids, references, dates, clock changes), on whatever parsed.
+    """
     if isinstance(data, str | bytes):
         data = parse_json(data, "problem")
-    if not isinstance(data, dict):
-        raise DocumentError([Issue("", "must be a JSON object")], "problem")
+    issues = problem_issues(data)
+    if issues:
+        raise DocumentError(issues, "problem")
     try:
-        problem = Problem.model_validate(data)
-    except ValidationError as exc:
+        return Problem.model_validate(data)
+    except ValidationError as exc:  # not expected: phase one covers the whole shape
         raise DocumentError(issues_from(exc), "problem") from None
-    return problem
 
 
 def load_problem_file(path: str | Path) -> Problem:
