@@ -1,0 +1,562 @@
+"""The static pre-filter: what each case could possibly get, rule by rule.
+
+Pure functions of the problem (no solver, no I/O). Each hard rule that can be checked
+without knowing the other meetings has its own function, named after the rule, so the
+reasons (`reasons.py`), `explain` and `suggest` can ask "which options did this rule
+remove?" one rule at a time. The CP-SAT model (`model.py`) only ever chooses among the
+options left here.
+
+Times are *instants* (int minutes since the Unix epoch, UTC; see `timeutil`). A
+*start* is always the instant of a conference start on the `slot_minutes` grid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import combinations
+
+from scheduler.availability import Stretches, expand
+from scheduler.domain import Case, Facilitator, Party, Problem, Reason, Side, Venue
+from scheduler.geo import haversine_km
+from scheduler.timeutil import Clock, Horizon, Instant
+
+# --------------------------------------------------------------------------- timing
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Policy offsets (minutes) that turn a conference `[s, e)` into presence windows (rule 3)."""
+
+    settle: int  # A
+    stagger: int  # G
+    before: int  # B
+    after: int  # F
+
+    @classmethod
+    def of(cls, problem: Problem) -> Timing:
+        p = problem.policy
+        return cls(
+            p.settle_minutes,
+            p.stagger_minutes,
+            p.facilitator_before_minutes,
+            p.facilitator_after_minutes,
+        )
+
+    def side_window(self, case: Case, side: Side, s: Instant) -> tuple[Instant, Instant]:
+        """First side `[s−A−G, e+G)`, second side `[s−A, e)`."""
+        e = s + case.duration_minutes
+        if side == case.first_to_arrive:
+            return s - self.settle - self.stagger, e + self.stagger
+        return s - self.settle, e
+
+    def staff_window(self, case: Case, s: Instant) -> tuple[Instant, Instant]:
+        """Facilitators and rooms: `[s−B, e+F)`."""
+        return s - self.before, s + case.duration_minutes + self.after
+
+    def hull(self, case: Case, s: Instant) -> tuple[Instant, Instant]:
+        """The union of every window of the meeting (equal to the staff window for a valid policy)."""
+        e = s + case.duration_minutes
+        return (
+            s - max(self.before, self.settle + self.stagger),
+            e + max(self.after, self.stagger),
+        )
+
+
+# --------------------------------------------------------------------------- rule 1
+
+
+def eligibility(case: Case) -> list[Reason]:
+    """Rule 1: consent, victim-initiated DA/SH, appropriate adult for under-16s. Empty = eligible."""
+    out: list[Reason] = []
+    missing = [p.id for p in case.principals if not p.consented]
+    if missing:
+        out.append(Reason(code="NO_CONSENT", message=f"no consent from {', '.join(missing)}"))
+    if case.offence in ("domestic_abuse", "sexual_harm") and not case.victim_initiated:
+        out.append(
+            Reason(
+                code="NOT_ELIGIBLE_DIRECT",
+                message=f"{case.offence.replace('_', ' ')} case not initiated by the victim",
+            )
+        )
+    for p in case.attendees:
+        side = case.side_of(p)
+        if p.under_16 and side is not None and not case.has_appropriate_adult(side):
+            out.append(
+                Reason(
+                    code="MISSING_APPROPRIATE_ADULT",
+                    message=f"{p.id} is under 16 and the {side} side has no consenting parent or carer",
+                )
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- rule 2
+
+
+def _conflicted(f: Facilitator, case: Case) -> bool:
+    return any(p.id in f.conflicts for p in case.parties)
+
+
+def _may_serve(f: Facilitator, case: Case) -> bool:
+    """What every facilitator of the case needs: prison for custody, no declared conflict."""
+    if case.in_custody and not f.has("prison"):
+        return False
+    return not _conflicted(f, case)
+
+
+def qualified_cos(problem: Problem, case: Case) -> list[str]:
+    """Rule 2: facilitators who may sit on the case at all (every lead is also one)."""
+    out = []
+    for f in problem.facilitators:
+        if not _may_serve(f, case):
+            continue
+        if case.sensitive_complex and not f.has("sensitive_complex"):
+            continue
+        out.append(f.id)
+    return out
+
+
+def qualified_leads(problem: Problem, case: Case) -> list[str]:
+    """Rule 2: facilitators who may lead the case."""
+    out = []
+    for f in problem.facilitators:
+        if not _may_serve(f, case) or f.level == "foundation":
+            continue
+        if case.sensitive_complex and (f.level != "advanced" or not f.has("sensitive_complex")):
+            continue
+        if case.offence in ("domestic_abuse", "sexual_harm") and not f.has(case.offence):
+            continue
+        out.append(f.id)
+    return out
+
+
+@dataclass(frozen=True)
+class AtLeastOne:
+    """A team requirement "at least one facilitator of the team is in `members`"."""
+
+    label: str  # e.g. "hate_crime", "youth", "gender female (P12)"
+    members: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TeamRequirements:
+    """Rule 2 for one case: size, who may lead, who may sit, and the 'at least one' needs."""
+
+    required: int
+    leads: tuple[str, ...]
+    cos: tuple[str, ...]  # everyone who may sit on the case, leads included
+    at_least_one: tuple[AtLeastOne, ...]
+
+    def team_ok(self, lead: str, others: Iterable[str]) -> bool:
+        """Whether this exact team (lead + others) meets rule 2 (time aside)."""
+        team = {lead, *others}
+        if len(team) != self.required or lead not in self.leads:
+            return False
+        if not team <= set(self.cos):
+            return False
+        return all(team & need.members for need in self.at_least_one)
+
+    def possible(self, pool: Iterable[str] | None = None) -> bool:
+        """Some team drawn from `pool` (default: everyone qualified) meets rule 2."""
+        members = [f for f in self.cos if pool is None or f in set(pool)]
+        for lead in self.leads:
+            if lead not in members:
+                continue
+            rest = [f for f in members if f != lead]
+            for others in combinations(rest, self.required - 1):
+                if self.team_ok(lead, others):
+                    return True
+        return False
+
+
+def team_requirements(problem: Problem, case: Case) -> TeamRequirements:
+    """Rule 2 as data: the model enforces it with linear constraints, reasons read it."""
+    needs: list[AtLeastOne] = []
+
+    def having(pred) -> frozenset[str]:  # type: ignore[no-untyped-def]
+        return frozenset(f.id for f in problem.facilitators if pred(f))
+
+    if case.offence == "hate_crime":
+        needs.append(AtLeastOne("hate_crime", having(lambda f: f.has("hate_crime"))))
+    if any(p.under_18 for p in case.attendees):
+        needs.append(AtLeastOne("youth", having(lambda f: f.has("youth"))))
+    for p in case.attendees:
+        wish = p.facilitator_gender
+        if wish is not None and wish.required:
+            value = wish.value
+            needs.append(
+                AtLeastOne(f"gender {value} ({p.id})", having(lambda f, v=value: f.gender == v))
+            )
+    return TeamRequirements(
+        required=case.effective_facilitators_required,
+        leads=tuple(qualified_leads(problem, case)),
+        cos=tuple(qualified_cos(problem, case)),
+        at_least_one=tuple(needs),
+    )
+
+
+# --------------------------------------------------------------------------- rules 4-6 (static)
+
+
+def head_count(case: Case) -> int:
+    """Attendees plus facilitators required (rule 4)."""
+    return len(case.attendees) + case.effective_facilitators_required
+
+
+def fitting_rooms(case: Case, venue: Venue) -> tuple[str, ...]:
+    n = head_count(case)
+    return tuple(r.id for r in venue.rooms if r.capacity >= n)
+
+
+def room_capacity(case: Case, venue: Venue) -> bool:
+    return bool(fitting_rooms(case, venue))
+
+
+def access(case: Case, venue: Venue) -> bool:
+    """Attendees' step-free and hearing-loop needs are met by the venue."""
+    for p in case.attendees:
+        if p.needs.step_free and not venue.step_free:
+            return False
+        if p.needs.hearing_loop and not venue.hearing_loop:
+            return False
+    return True
+
+
+def separate_entrances(case: Case, venue: Venue) -> bool:
+    if not case.requires_separate_entrances:
+        return True
+    return venue.separate_entrances and len(venue.entrances or []) >= 2
+
+
+def custody(case: Case, venue: Venue) -> bool:
+    """Rule 5: custody cases at the prison holding every offender in custody; prisons host only those."""
+    prisons = case.custody_prisons
+    if venue.kind == "prison":
+        return bool(prisons) and venue.prison is not None and prisons == {venue.prison}
+    return not prisons
+
+
+def exclusion_zones(case: Case, venue: Venue) -> bool:
+    """Rule 6: outside every offender's exclusion zone (on the circle counts as inside)."""
+    for p in case.offenders:
+        for z in p.exclusion_zones:
+            if haversine_km(z.center, venue.location) <= z.radius_km:
+                return False
+    return True
+
+
+def victim_locality(problem: Problem, case: Case, venue: Venue) -> bool:
+    if not case.effective_protect_victim_locality:
+        return True
+    least = problem.policy.min_victim_home_distance_km
+    return all(
+        haversine_km(v.home, venue.location) >= least for v in case.victims if v.home is not None
+    )
+
+
+def party_travel(case: Case, venue: Venue) -> bool:
+    """Every attendee's `max_travel_km` (custody exempt; no home = no distance to check)."""
+    return all(party_reaches(p, venue) for p in case.attendees)
+
+
+def party_reaches(p: Party, venue: Venue) -> bool:
+    if p.in_custody or p.max_travel_km is None or p.home is None:
+        return True
+    return haversine_km(p.home, venue.location) <= p.max_travel_km
+
+
+def facilitator_reaches(f: Facilitator, venue: Venue) -> bool:
+    """Rule 6, facilitator part: kept apart from the venue filter (NO_SAFE_VENUE ignores it)."""
+    return f.max_travel_km is None or haversine_km(f.home, venue.location) <= f.max_travel_km
+
+
+# The venue rules in the order they are applied; `safe_venues` reports what each removed.
+VENUE_RULES: tuple[str, ...] = (
+    "custody",
+    "room_capacity",
+    "access",
+    "separate_entrances",
+    "exclusion_zones",
+    "victim_locality",
+    "party_travel",
+)
+
+
+def venue_rule_ok(problem: Problem, case: Case, venue: Venue, rule: str) -> bool:
+    if rule == "victim_locality":
+        return victim_locality(problem, case, venue)
+    return {
+        "custody": custody,
+        "room_capacity": room_capacity,
+        "access": access,
+        "separate_entrances": separate_entrances,
+        "exclusion_zones": exclusion_zones,
+        "party_travel": party_travel,
+    }[rule](case, venue)
+
+
+@dataclass(frozen=True)
+class VenueFilter:
+    """Rules 4–6 (static parts) for one case.
+
+    `safe` are the venue ids that pass every rule; `removed[rule]` lists the venues
+    each rule rejected *on its own* (a venue failing two rules appears under both),
+    so explain/suggest can say what relaxing one rule would give back.
+    """
+
+    safe: tuple[str, ...]
+    removed: dict[str, tuple[str, ...]]
+
+
+def safe_venues(problem: Problem, case: Case) -> VenueFilter:
+    removed: dict[str, list[str]] = {r: [] for r in VENUE_RULES}
+    safe = []
+    for v in problem.venues:
+        ok = True
+        for rule in VENUE_RULES:
+            if not venue_rule_ok(problem, case, v, rule):
+                removed[rule].append(v.id)
+                ok = False
+        if ok:
+            safe.append(v.id)
+    return VenueFilter(tuple(safe), {k: tuple(x) for k, x in removed.items()})
+
+
+# --------------------------------------------------------------------------- rule 3 (time)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Every clear local start on the slot grid over the horizon, by local date."""
+
+    by_day: dict[dt.date, tuple[Instant, ...]]
+
+    @classmethod
+    def of(cls, problem: Problem, clock: Clock, horizon: Horizon) -> Grid:
+        out: dict[dt.date, tuple[Instant, ...]] = {}
+        step = problem.slot_minutes
+        for day in horizon.days():
+            midnight = dt.datetime.combine(day, dt.time())
+            starts = []
+            for m in range(0, 1440, step):
+                local = midnight + dt.timedelta(minutes=m)
+                # A start at a missing or repeated local time is never on the grid.
+                if clock.is_clear(local):
+                    starts.append(clock.instant(local))
+            out[day] = tuple(starts)
+        return cls(out)
+
+
+def attendee_starts(
+    problem: Problem,
+    case: Case,
+    clock: Clock,
+    horizon: Horizon,
+    grid: Grid,
+    avail: dict[str, Stretches],
+) -> tuple[Instant, ...]:
+    """Rule 3 for the attendees: grid starts within earliest..latest and the horizon,
+    every window clear of the clock change, each side's window inside every one of its
+    attendees' availability."""
+    timing = Timing.of(problem)
+    sides: dict[Side, Stretches | None] = {}
+    for side in ("victim", "offender"):
+        common: Stretches | None = None
+        for p in case.side_attendees(side):  # type: ignore[arg-type]
+            s = avail[p.id]
+            common = s if common is None else common.intersect(s)
+        sides[side] = common  # type: ignore[index]
+    out = []
+    day = problem.case_earliest(case)
+    while day <= problem.case_latest(case):
+        for s in grid.by_day.get(day, ()):
+            lo, hi = timing.hull(case, s)
+            if lo < horizon.start or hi > horizon.end:
+                continue
+            ok = True
+            for side, common in sides.items():
+                if common is not None and not common.contains(*timing.side_window(case, side, s)):
+                    ok = False
+                    break
+            if ok and clock.window_is_clear(lo, hi):
+                out.append(s)
+        day += dt.timedelta(days=1)
+    return tuple(out)
+
+
+def staff_starts(
+    case: Case, timing: Timing, starts: Iterable[Instant], avail: Stretches
+) -> tuple[Instant, ...]:
+    """The starts at which `[s−B, e+F)` lies inside `avail` (a facilitator's or a venue's)."""
+    return tuple(s for s in starts if avail.contains(*timing.staff_window(case, s)))
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class CaseOptions:
+    """Everything one case could get, after the static pre-filter.
+
+    - `eligible` / `ineligible`: rule 1 (reasons empty iff eligible).
+    - `team`: rule 2 (leads, who may sit, 'at least one' needs); `team_possible` says
+      whether any team exists at all, time aside (NO_QUALIFIED_FACILITATOR when not).
+    - `venues`: rules 4–6 static (`venue_filter.removed` says which rule removed what);
+      `rooms[v]` the rooms at v big enough for the head-count.
+    - `attendee_starts`: rule 3 for the attendees, dates, horizon and clock change.
+    - `venue_starts[v]`: attendee starts at which the venue is open for `[s−B, e+F)`.
+    - `facilitator_starts[f]`: attendee starts at which f (anyone in `team.cos`) is
+      free for `[s−B, e+F)`; facilitators with none are absent.
+    - `reach[f]`: the safe venues within f's `max_travel_km` (facilitator-venue
+      reachability, kept apart from `venues`).
+    - `starts`: the candidate starts the model may use: some safe venue is open, and a
+      qualified team member pool big enough (with a lead) is free.
+    Starts are sorted tuples of instants.
+    """
+
+    case_id: str
+    ineligible: tuple[Reason, ...]
+    team: TeamRequirements
+    team_possible: bool
+    venue_filter: VenueFilter
+    rooms: dict[str, tuple[str, ...]]
+    attendee_starts: tuple[Instant, ...]
+    venue_starts: dict[str, tuple[Instant, ...]]
+    facilitator_starts: dict[str, tuple[Instant, ...]]
+    reach: dict[str, frozenset[str]]
+    starts: tuple[Instant, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.ineligible
+
+    @property
+    def venues(self) -> tuple[str, ...]:
+        return self.venue_filter.safe
+
+    @property
+    def schedulable(self) -> bool:
+        """Could be placed at all if it were alone (pinned meetings aside)."""
+        return self.eligible and self.team_possible and bool(self.starts)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options of every case of a problem, plus the shared time frame."""
+
+    problem: Problem
+    clock: Clock
+    horizon: Horizon
+    timing: Timing
+    cases: dict[str, CaseOptions]
+    availability: dict[str, Stretches] = field(repr=False)  # by person or venue id
+
+    @cached_property
+    def facilitator_km(self) -> dict[tuple[str, str], float]:
+        """Home-to-venue distance of every (facilitator, venue)."""
+        return {
+            (f.id, v.id): haversine_km(f.home, v.location)
+            for f in self.problem.facilitators
+            for v in self.problem.venues
+        }
+
+
+def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
+    timing = ctx.timing
+    team = team_requirements(problem, case)
+    vf = safe_venues(problem, case)
+    rooms = {v: fitting_rooms(case, problem.venue_by_id[v]) for v in vf.safe}
+    att = attendee_starts(problem, case, ctx.clock, ctx.horizon, ctx.grid, ctx.avail)
+    vstarts = {v: staff_starts(case, timing, att, ctx.avail[v]) for v in vf.safe}
+    fstarts = {}
+    for f in team.cos:
+        got = staff_starts(case, timing, att, ctx.avail[f])
+        if got:
+            fstarts[f] = got
+    reach = {
+        f: frozenset(
+            v
+            for v in vf.safe
+            if facilitator_reaches(problem.facilitator_by_id[f], problem.venue_by_id[v])
+        )
+        for f in team.cos
+    }
+    starts = _usable_starts(team, vstarts, fstarts, reach)
+    return CaseOptions(
+        case_id=case.id,
+        ineligible=tuple(eligibility(case)),
+        team=team,
+        team_possible=team.possible(),
+        venue_filter=vf,
+        rooms=rooms,
+        attendee_starts=att,
+        venue_starts=vstarts,
+        facilitator_starts=fstarts,
+        reach=reach,
+        starts=starts,
+    )
+
+
+def _usable_starts(
+    team: TeamRequirements,
+    vstarts: dict[str, tuple[Instant, ...]],
+    fstarts: dict[str, tuple[Instant, ...]],
+    reach: dict[str, frozenset[str]],
+) -> tuple[Instant, ...]:
+    """Starts with an open venue, a free lead who can reach one, and enough free staff."""
+    venue_at: dict[Instant, set[str]] = {}
+    for v, ss in vstarts.items():
+        for s in ss:
+            venue_at.setdefault(s, set()).add(v)
+    free_at: dict[Instant, list[str]] = {}
+    for f, ss in fstarts.items():
+        for s in ss:
+            if s in venue_at and reach[f] & venue_at[s]:
+                free_at.setdefault(s, []).append(f)
+    leads = set(team.leads)
+    return tuple(
+        sorted(
+            s for s, fs in free_at.items() if len(fs) >= team.required and leads.intersection(fs)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    clock: Clock
+    horizon: Horizon
+    timing: Timing
+    grid: Grid
+    avail: dict[str, Stretches]
+
+
+def availability_map(problem: Problem, clock: Clock, horizon: Horizon) -> dict[str, Stretches]:
+    """Expanded availability of every facilitator, venue and party, by id."""
+    out: dict[str, Stretches] = {}
+    for f in problem.facilitators:
+        out[f.id] = expand(f.availability, clock, horizon)
+    for v in problem.venues:
+        out[v.id] = expand(v.availability, clock, horizon)
+    for c in problem.cases:
+        for p in c.parties:
+            out[p.id] = expand(p.availability, clock, horizon)
+    return out
+
+
+def build_options(problem: Problem, case_ids: Iterable[str] | None = None) -> Options:
+    """Options for every case (or only `case_ids`)."""
+    clock = Clock(problem.timezone)
+    horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
+    timing = Timing.of(problem)
+    avail = availability_map(problem, clock, horizon)
+    ctx = _Context(clock, horizon, timing, Grid.of(problem, clock, horizon), avail)
+    wanted = None if case_ids is None else set(case_ids)
+    cases = {
+        c.id: case_options(problem, c, ctx)
+        for c in problem.cases
+        if wanted is None or c.id in wanted
+    }
+    return Options(problem, clock, horizon, timing, cases, avail)
