@@ -6,6 +6,7 @@ Nothing here connects to anything: callers build engines and clients from it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,14 @@ class Settings(BaseSettings):
     solver_time_limit_seconds: float = 60.0
     solver_workers: int = 2
     secret_key: str | None = None
+    # Web app (added by the web feature).
+    jobs_backend: Literal["thread", "celery"] = Field(
+        default="thread", description="thread: allocations run inside the web process; celery: queued"
+    )
+    session_hours: float = 12.0
+    cookie_secure: bool = Field(default=False, description="always mark the session cookie Secure")
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,1 @@
+"""Calendar invites: per-recipient iTIP content, the exactly-once outbox, mail transports."""
