@@ -35,13 +35,21 @@ class Index:
         return ix
 
     def unparsed(self, kind: str, ident: str) -> bool:
+        """`ident` may exist in a record of `kind` that failed to parse."""
+        whole_list = "venues" if kind == "prisons" else kind
+        if whole_list in self.parts.unreadable:
+            return True
         return ident in self.parts.unparsed_ids.get(kind, set())
 
     def facilitator_known(self, ident: str) -> bool:
         return ident in self.facilitators or self.unparsed("facilitators", ident)
 
     def party_known(self, ident: str) -> bool:
-        return ident in self.party_case or ident in self.parts.unparsed_party_case
+        return (
+            ident in self.party_case
+            or ident in self.parts.unparsed_party_case
+            or "cases" in self.parts.unreadable
+        )
 
     def case_id_of_party(self, ident: str) -> str | None:
         if ident in self.party_case:

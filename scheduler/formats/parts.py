@@ -55,6 +55,8 @@ class Parts:
     unparsed_ids: dict[str, set[str]] = field(default_factory=dict)
     # party id → case id (or None) for parties of cases that failed to parse.
     unparsed_party_case: dict[str, str | None] = field(default_factory=dict)
+    # Record lists present but not lists at all: no reference into them is reported.
+    unreadable: set[str] = field(default_factory=set)
 
 
 def parse_parts(data: dict[str, Any]) -> tuple[Parts, list[Issue]]:
@@ -65,6 +67,8 @@ def parse_parts(data: dict[str, Any]) -> tuple[Parts, list[Issue]]:
     for key, model in RECORD_LISTS.items():
         items = data.get(key)
         if not isinstance(items, list):
+            if key in data:
+                parts.unreadable.add(key)
             continue  # the top-level validation reports the wrong type
         top[key] = []
         parsed: list[tuple[int, Any]] = getattr(parts, key)

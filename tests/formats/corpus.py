@@ -1,0 +1,366 @@
+"""A corpus of broken problem documents, each breaking one validation rule once.
+
+`broken_documents()` gives `(name, document bytes, expected JSON path)` for every
+entry: the small JSON files in `corpus/` plus named mutations of `base.problem.json`
+(a copy of the spec's worked example, which is valid). Other test suites reuse it,
+e.g. to check that no broken document writes anything to the database.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+CORPUS = Path(__file__).parent / "corpus"
+BASE_PATH = CORPUS / "base.problem.json"
+
+Doc = dict[str, Any]
+
+
+class Broken(NamedTuple):
+    name: str
+    data: bytes
+    path: str  # a path that must appear among the issues
+    reason: str  # a fragment of that issue's reason
+
+
+def base_problem() -> Doc:
+    """The valid base document (a fresh copy each time)."""
+    return json.loads(BASE_PATH.read_text(encoding="utf-8"))
+
+
+# A confirmed meeting of case C7 (taken from the example plan), valid against the base.
+EXISTING: Doc = {
+    "case": "C7",
+    "status": "confirmed",
+    "start": "2027-03-08T10:30",
+    "end": "2027-03-08T13:15",
+    "venue": "V3",
+    "room": "R1",
+    "lead": "F4",
+    "co_facilitators": ["F3"],
+    "facilitators_on_site": {"start": "2027-03-08T09:45", "end": "2027-03-08T13:45"},
+    "attendance": [
+        {
+            "party": "P17",
+            "side": "victim",
+            "waiting_room": "W1",
+            "entrance": "Front counter",
+            "arrive": "2027-03-08T10:15",
+            "leave": "2027-03-08T13:15",
+        },
+        {
+            "party": "P18",
+            "side": "offender",
+            "waiting_room": "W2",
+            "entrance": "Side door (Green Row)",
+            "arrive": "2027-03-08T10:00",
+            "leave": "2027-03-08T13:30",
+        },
+    ],
+}
+
+
+def with_existing(d: Doc) -> Doc:
+    d["existing"] = [copy.deepcopy(EXISTING)]
+    return d
+
+
+# name → (mutation of the base, expected path, fragment of the reason)
+Mutation = tuple[Callable[[Doc], Any], str, str]
+MUTATIONS: dict[str, Mutation] = {}
+
+
+def mutation(name: str, path: str, reason: str) -> Callable[[Callable[[Doc], Any]], Callable]:
+    def register(fn: Callable[[Doc], Any]) -> Callable[[Doc], Any]:
+        MUTATIONS[name] = (fn, path, reason)
+        return fn
+
+    return register
+
+
+def case(d: Doc, i: int) -> Doc:
+    return d["cases"][i]
+
+
+def party(d: Doc, i: int, j: int) -> Doc:
+    return d["cases"][i]["parties"][j]
+
+
+# ---- shape: unknown keys, types, ranges --------------------------------------------
+mutation("unknown_top_key", "colour", "not a known key")(lambda d: d.update(colour="blue"))
+mutation("unknown_party_key", "cases[0].parties[0].consnet", "not a known key")(
+    lambda d: party(d, 0, 0).update(consnet=True)
+)
+mutation("wrong_format", "format", "must be one of")(lambda d: d.update(format="rj-problem/2"))
+mutation("negative_age", "cases[0].parties[1].age", "must be a whole number ≥ 0")(
+    lambda d: party(d, 0, 1).update(age=-3)
+)
+mutation("age_as_text", "cases[0].parties[1].age", "must be a whole number")(
+    lambda d: party(d, 0, 1).update(age="34")
+)
+mutation("priority_too_high", "cases[0].priority", "≤ 5")(lambda d: case(d, 0).update(priority=9))
+mutation("latitude_out_of_range", "facilitators[0].home.lat", "≤ 90")(
+    lambda d: d["facilitators"][0]["home"].update(lat=200.0)
+)
+mutation("unknown_level", "facilitators[0].level", "must be one of")(
+    lambda d: d["facilitators"][0].update(level="expert")
+)
+mutation("consent_as_text", "cases[0].parties[0].consent", "true or false")(
+    lambda d: party(d, 0, 0).update(consent="yes")
+)
+mutation("bad_horizon_date", "horizon.start", "YYYY-MM-DD")(
+    lambda d: d["horizon"].update(start="2027-3-8")
+)
+mutation("missing_duration", "cases[0].duration_minutes", "is required")(
+    lambda d: case(d, 0).pop("duration_minutes")
+)
+mutation("facilitators_not_a_list", "facilitators", "must be a list")(
+    lambda d: d.update(facilitators={"F1": {}})
+)
+mutation("weekly_to_25", "facilitators[0].availability.weekly[0].to", "time of day")(
+    lambda d: d["facilitators"][0]["availability"]["weekly"][0].update(to="25:00")
+)
+mutation("negative_weight", "policy.weights.wait_per_day", "whole number ≥ 0")(
+    lambda d: d["policy"].update(weights={"wait_per_day": -1})
+)
+mutation("one_waiting_room", "venues[1].waiting_rooms", "at least 2")(
+    lambda d: d["venues"][1].update(waiting_rooms=["W1"])
+)
+mutation("keep_apart_triple", "keep_apart[0]", "at most 2")(
+    lambda d: d.update(keep_apart=[["P1", "P32", "P3"]])
+)
+mutation("empty_facilitator_id", "facilitators[0].id", "must not be empty")(
+    lambda d: d["facilitators"][0].update(id="")
+)
+
+
+# ---- top level and policy ----------------------------------------------------------
+mutation("unknown_timezone", "timezone", "not a known IANA time zone")(
+    lambda d: d.update(timezone="Europe/Atlantis")
+)
+mutation("horizon_backwards", "horizon.end", "before horizon.start")(
+    lambda d: d["horizon"].update(start="2027-04-19")
+)
+mutation("slot_not_dividing_day", "slot_minutes", "divide")(lambda d: d.update(slot_minutes=7))
+mutation("slot_zero", "slot_minutes", "≥ 1")(lambda d: d.update(slot_minutes=0))
+mutation("before_too_short", "policy.facilitator_before_minutes", "settle_minutes + stagger")(
+    lambda d: d["policy"].update(facilitator_before_minutes=20)
+)
+mutation("after_too_short", "policy.facilitator_after_minutes", "stagger_minutes")(
+    lambda d: d["policy"].update(facilitator_after_minutes=10)
+)
+
+
+# ---- ids ---------------------------------------------------------------------------
+mutation("duplicate_facilitator", "facilitators[1].id", "duplicate id")(
+    lambda d: d["facilitators"][1].update(id="F1")
+)
+mutation("duplicate_venue", "venues[1].id", "duplicate id")(
+    lambda d: d["venues"][1].update(id="V1")
+)
+mutation("duplicate_case", "cases[1].id", "duplicate id")(lambda d: case(d, 1).update(id="C1"))
+mutation("duplicate_party_across_cases", "cases[1].parties[0].id", "duplicate id")(
+    lambda d: party(d, 1, 0).update(id="P1")
+)
+mutation("duplicate_room", "venues[0].rooms[1].id", "duplicate id")(
+    lambda d: d["venues"][0]["rooms"][1].update(id="R1")
+)
+mutation("duplicate_waiting_room", "venues[0].waiting_rooms[1]", "duplicate id")(
+    lambda d: d["venues"][0].update(waiting_rooms=["W1", "W1", "W3"])
+)
+
+
+# ---- references --------------------------------------------------------------------
+mutation("dangling_conflict", "facilitators[0].conflicts[0]", "no party")(
+    lambda d: d["facilitators"][0].update(conflicts=["P99"])
+)
+mutation("dangling_preferred", "cases[1].preferred_facilitators[0]", "no facilitator")(
+    lambda d: case(d, 1).update(preferred_facilitators=["F99"])
+)
+mutation("supporter_without_supports", "cases[4].parties[2].supports", "required")(
+    lambda d: party(d, 4, 2).pop("supports")
+)
+mutation("supports_other_case", "cases[4].parties[2].supports", "not in case")(
+    lambda d: party(d, 4, 2).update(supports="P1")
+)
+mutation("supports_a_supporter", "cases[4].parties[2].supports", "not the supporter")(
+    lambda d: party(d, 4, 2).update(supports="P12")
+)
+mutation("victim_with_supports", "cases[0].parties[0].supports", "only on supporters")(
+    lambda d: party(d, 0, 0).update(supports="P2")
+)
+mutation("relationship_on_offender", "cases[0].parties[1].relationship", "only on supporters")(
+    lambda d: party(d, 0, 1).update(relationship="family")
+)
+mutation("keep_apart_unknown_party", "keep_apart[0][1]", "no party")(
+    lambda d: d.update(keep_apart=[["P1", "P404"]])
+)
+mutation("keep_apart_same_case", "keep_apart[0]", "both in case")(
+    lambda d: d.update(keep_apart=[["P1", "P2"]])
+)
+mutation("keep_apart_same_party", "keep_apart[0]", "twice")(
+    lambda d: d.update(keep_apart=[["P1", "P1"]])
+)
+mutation("keep_apart_repeated_pair", "keep_apart[1]", "repeats")(
+    lambda d: d.update(keep_apart=[["P1", "P32"], ["P32", "P1"]])
+)
+mutation("unknown_prison", "cases[4].parties[1].in_custody", "not the prison")(
+    lambda d: party(d, 4, 1).update(in_custody="HMP-Nowhere")
+)
+
+
+# ---- venues and cases --------------------------------------------------------------
+mutation("prison_on_community_venue", "venues[1].prison", "only on a venue of kind prison")(
+    lambda d: d["venues"][1].update(prison="HMP-Birmingham")
+)
+mutation("prison_venue_without_prison", "venues[0].prison", "required")(
+    lambda d: d["venues"][0].pop("prison")
+)
+mutation("separate_entrances_one_door", "venues[2].entrances", "at least two")(
+    lambda d: d["venues"][2].update(entrances=["Front counter"])
+)
+mutation("duplicate_entrance", "venues[2].entrances[1]", "duplicate entrance")(
+    lambda d: d["venues"][2].update(entrances=["Front counter", "Front counter", "Back"])
+)
+mutation("no_offender", "cases[0].parties", "at least one offender")(
+    lambda d: party(d, 0, 1).update(role="victim")
+)
+mutation("no_victim", "cases[0].parties", "at least one victim")(
+    lambda d: party(d, 0, 0).update(role="offender")
+)
+mutation("exclusion_zone_on_victim", "cases[0].parties[0].exclusion_zones", "offenders only")(
+    lambda d: party(d, 0, 0).update(
+        exclusion_zones=[{"center": {"lat": 52.5, "lon": -1.9}, "radius_km": 1.0}]
+    )
+)
+mutation("earliest_before_horizon", "cases[0].earliest", "outside the horizon")(
+    lambda d: case(d, 0).update(earliest="2027-01-01")
+)
+mutation("latest_after_horizon", "cases[0].latest", "outside the horizon")(
+    lambda d: case(d, 0).update(latest="2027-12-31")
+)
+mutation("earliest_after_latest", "cases[0].latest", "before earliest")(
+    lambda d: case(d, 0).update(earliest="2027-04-01", latest="2027-03-20")
+)
+
+
+# ---- availability ------------------------------------------------------------------
+mutation("weekly_backwards", "facilitators[0].availability.weekly[0].to", "after from")(
+    lambda d: d["facilitators"][0]["availability"]["weekly"][0].update(
+        {"from": "21:30", "to": "17:30"}
+    )
+)
+mutation("dates_window_empty", "facilitators[5].availability.dates[0].end", "after start")(
+    lambda d: d["facilitators"][5]["availability"]["dates"][0].update(end="2027-03-08T10:00")
+)
+mutation("unavailable_backwards", "facilitators[2].availability.unavailable[0].end", "after start")(
+    lambda d: d["facilitators"][2]["availability"]["unavailable"][0].update(end="2027-03-25T00:00")
+)
+mutation("venue_weekly_backwards", "venues[2].availability.weekly[0].to", "after from")(
+    lambda d: d["venues"][2]["availability"]["weekly"][0].update(to="07:00")
+)
+
+
+# ---- existing meetings -------------------------------------------------------------
+def existing(fn: Callable[[Doc], Any]) -> Callable[[Doc], Any]:
+    """A mutation of the first existing meeting of the base with `EXISTING` added."""
+
+    def apply(d: Doc) -> None:
+        with_existing(d)
+        fn(d["existing"][0])
+
+    return apply
+
+
+def _second_meeting(d: Doc) -> None:
+    with_existing(d)
+    d["existing"].append(copy.deepcopy(EXISTING))
+
+
+mutation("existing_proposed", "existing[0].status", "confirmed or pinned")(
+    existing(lambda m: m.update(status="proposed"))
+)
+mutation("existing_twice", "existing[1].case", "already has a meeting")(_second_meeting)
+mutation("existing_unknown_case", "existing[0].case", "no case")(
+    existing(lambda m: m.update(case="C99"))
+)
+mutation("existing_unknown_venue", "existing[0].venue", "no venue")(
+    existing(lambda m: m.update(venue="V9"))
+)
+mutation("existing_unknown_room", "existing[0].room", "no room")(
+    existing(lambda m: m.update(room="R7"))
+)
+mutation(
+    "existing_unknown_waiting_room", "existing[0].attendance[1].waiting_room", "no waiting room"
+)(existing(lambda m: m["attendance"][1].update(waiting_room="W9")))
+mutation("existing_unknown_entrance", "existing[0].attendance[0].entrance", "no entrance")(
+    existing(lambda m: m["attendance"][0].update(entrance="Roof"))
+)
+mutation("existing_unknown_lead", "existing[0].lead", "no facilitator")(
+    existing(lambda m: m.update(lead="F99"))
+)
+mutation("existing_unknown_co", "existing[0].co_facilitators[0]", "no facilitator")(
+    existing(lambda m: m.update(co_facilitators=["F42"]))
+)
+mutation("existing_party_of_other_case", "existing[0].attendance[0].party", "has no party")(
+    existing(lambda m: m["attendance"][0].update(party="P1"))
+)
+mutation("existing_wrong_side", "existing[0].attendance[0].side", "victim side")(
+    existing(lambda m: m["attendance"][0].update(side="offender"))
+)
+mutation("existing_off_grid", "existing[0].start", "15-minute grid")(
+    existing(lambda m: m.update(start="2027-03-08T10:37", end="2027-03-08T13:22"))
+)
+mutation("existing_wrong_end", "existing[0].end", "start + duration_minutes")(
+    existing(lambda m: m.update(end="2027-03-08T13:00"))
+)
+mutation("existing_on_site_backwards", "existing[0].facilitators_on_site.end", "after")(
+    existing(lambda m: m["facilitators_on_site"].update(end="2027-03-08T09:00"))
+)
+mutation("existing_start_in_gap", "existing[0].start", "does not exist in Europe/London")(
+    existing(lambda m: m.update(start="2027-03-28T01:30", end="2027-03-28T04:15"))
+)
+mutation("existing_arrive_in_gap", "existing[0].attendance[1].arrive", "the clocks go forward")(
+    existing(lambda m: m["attendance"][1].update(arrive="2027-03-28T01:00"))
+)
+mutation("existing_on_site_twice", "existing[0].facilitators_on_site.end", "occurs twice")(
+    existing(lambda m: m["facilitators_on_site"].update(end="2027-10-31T01:15"))
+)
+mutation("existing_bad_time_text", "existing[0].start", "YYYY-MM-DDTHH:MM")(
+    existing(lambda m: m.update(start="2027-03-08 10:30"))
+)
+
+
+# ---- small files -------------------------------------------------------------------
+FILES: dict[str, tuple[str, str]] = {
+    "malformed.json": ("", "not valid JSON"),
+    "not_an_object.json": ("", "must be a JSON object"),
+    "wrong_types.json": ("slot_minutes", "must be a whole number"),
+    "dst_gap_existing.json": ("existing[0].start", "2027-03-28T01:30 does not exist"),
+}
+
+
+def mutated(name: str) -> Doc:
+    fn, _, _ = MUTATIONS[name]
+    d = base_problem()
+    fn(d)
+    return d
+
+
+def broken_cases() -> list[Broken]:
+    """Every corpus entry with the reason fragment its issue must carry."""
+    out = [Broken(f"file:{f}", (CORPUS / f).read_bytes(), p, r) for f, (p, r) in FILES.items()]
+    out.append(Broken("not_utf8", b'{"name": "\xff\xfe"}', "", "not UTF-8"))
+    for name, (_, path, reason) in MUTATIONS.items():
+        data = json.dumps(mutated(name), ensure_ascii=False).encode()
+        out.append(Broken(name, data, path, reason))
+    return out
+
+
+def broken_documents() -> list[tuple[str, bytes, str]]:
+    """(name, document bytes, expected JSON path) for every broken document."""
+    return [(b.name, b.data, b.path) for b in broken_cases()]
