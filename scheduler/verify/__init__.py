@@ -1,0 +1,15 @@
+"""The independent plan checker: the spec's rules in plain Python, apart from the solver."""
+
+from scheduler.verify.core import HARD_RULES, verify
+from scheduler.verify.objective import compute_objective
+from scheduler.verify.reasons import static_failures
+from scheduler.verify.violation import RULE_NAMES, Violation
+
+__all__ = [
+    "HARD_RULES",
+    "RULE_NAMES",
+    "Violation",
+    "compute_objective",
+    "static_failures",
+    "verify",
+]

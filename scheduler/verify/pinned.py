@@ -1,0 +1,67 @@
+"""Rule 10: pinned meetings stay as they were, unless released for a real reason."""
+
+from __future__ import annotations
+
+from scheduler.domain import Meeting, Plan
+from scheduler.verify.context import Context
+from scheduler.verify.rules import hard_rule_violations, same_arrangement
+from scheduler.verify.violation import Violation
+
+PIN_RELEASED = "PIN_RELEASED"
+
+
+def released_cases(plan: Plan) -> set[str]:
+    return {w.case for w in plan.warnings if w.code == PIN_RELEASED}
+
+
+def pinned_existing(ctx: Context) -> dict[str, Meeting]:
+    return {m.case: m for m in ctx.problem.existing if m.status == "pinned"}
+
+
+def broken_pins(ctx: Context) -> dict[str, list[Violation]]:
+    """Pinned cases whose meeting, as pinned, breaks a hard rule under today's data.
+
+    The pinned meetings are checked together (rules 1–9), because two pins can only
+    clash with each other: proposals are movable and never justify a release.
+    """
+    pins = [m for m in pinned_existing(ctx).values() if m.case in ctx.problem.case_by_id]
+    probe = Context(ctx.problem, Plan.model_construct(meetings=pins, unscheduled=[], warnings=[]))
+    out: dict[str, list[Violation]] = {}
+    for v in hard_rule_violations(probe):
+        for c in v.cases:
+            out.setdefault(c, []).append(v)
+    return out
+
+
+def rule_10_pinned(ctx: Context) -> list[Violation]:
+    """Each pin kept unchanged; or released with a PIN_RELEASED warning and a real reason."""
+    out = []
+    pins = pinned_existing(ctx)
+    released = released_cases(ctx.plan)
+    planned = {m.case: m for m in ctx.plan.meetings}
+    broken = broken_pins(ctx) if pins else {}
+    for c, pin in pins.items():
+        kept = planned.get(c)
+        unchanged = kept is not None and same_arrangement(pin, kept)
+        if c in released:
+            if c not in broken:
+                out.append(
+                    Violation(
+                        10,
+                        c,
+                        f"pinned meeting at {pin.venue} {pin.start:%Y-%m-%dT%H:%M} is released, "
+                        "but it breaks no hard rule under today's data",
+                    )
+                )
+        elif not unchanged:
+            what = (
+                "dropped"
+                if kept is None
+                else (
+                    f"changed (was {pin.start:%Y-%m-%dT%H:%M} at {pin.venue}/{pin.room} led by {pin.lead}, "
+                    f"now {kept.start:%Y-%m-%dT%H:%M} at {kept.venue}/{kept.room} led by {kept.lead}, or its "
+                    "co-facilitators, waiting rooms or entrances changed)"
+                )
+            )
+            out.append(Violation(10, c, f"pinned meeting {what} without a {PIN_RELEASED} warning"))
+    return out
