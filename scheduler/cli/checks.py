@@ -1,7 +1,62 @@
-"""The independent checker: verify."""
+"""The independent checker: `rjsched verify PROBLEM PLAN`."""
 
 from __future__ import annotations
 
-from scheduler.cli.common import not_yet
+import sys
+from pathlib import Path
 
-COMMANDS = [not_yet("verify")]
+import click
+
+from scheduler.domain import Plan, Problem
+from scheduler.formats import DocumentError, load_plan, load_problem_file
+
+
+class BadDocument(click.ClickException):
+    """An unreadable or invalid document: exit 2, so scripts can tell it from a bad plan."""
+
+    exit_code = 2
+
+
+def _read_problem(path: str) -> Problem:
+    try:
+        return load_problem_file(path)
+    except DocumentError as exc:
+        raise BadDocument(f"{path}: {exc}") from None
+
+
+def _read_plan(path: str) -> Plan:
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadDocument(f"{path}: cannot read the plan: {exc.strerror}") from None
+    try:
+        return load_plan(text)
+    except DocumentError as exc:
+        raise BadDocument(f"{path}: {exc}") from None
+
+
+@click.command("verify")
+@click.argument("problem_path", metavar="PROBLEM")
+@click.argument("plan_path", metavar="PLAN")
+def verify_command(problem_path: str, plan_path: str) -> None:
+    """Check PLAN against PROBLEM, rule by rule: exit 0 valid, 1 violations, 2 bad document."""
+    from scheduler.verify import compute_objective, verify
+
+    problem = _read_problem(problem_path)
+    plan = _read_plan(plan_path)
+    violations = verify(problem, plan)
+    for v in violations:
+        click.echo(str(v))
+    o = compute_objective(problem, plan)
+    figures = (
+        f"{len(plan.meetings)} meetings, {len(plan.unscheduled)} unscheduled; objective: "
+        f"disruption {o.disruption}, scheduled priority {o.scheduled_priority}, soft cost {o.soft_cost}"
+    )
+    if violations:
+        n = len(violations)
+        click.echo(f"INVALID: {n} violation{'s' if n != 1 else ''}; {figures}")
+        sys.exit(1)
+    click.echo(f"VALID: {figures}")
+
+
+COMMANDS = [verify_command]
