@@ -1,0 +1,263 @@
+"""Solving one part (a set of case ids) lexicographically, with lazy travel cuts.
+
+Levels: 1) disruption (min), 2) scheduled priority (max), 3) soft cost (min). Each
+level is solved, then fixed at the value found (exact when proven optimal, else
+"no worse than found"), and the next level starts from the previous solution as a
+hint. The time limit is split 30/40/30 % with unused time carried to later levels.
+
+Rule 8's travel between venues is added lazily: after each solve, any facilitator
+with two same-day meetings at different venues too close in time gets exactly one cut
+for that (facilitator, case pair, venue pair) and the level is solved again from the
+previous solution. This is exact (the final solution is checked with no cut missing)
+and cheap, since most facilitators have at most one meeting a day.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import Meeting, Problem, Warning_
+from scheduler.engine import objective as obj
+from scheduler.engine.extract import Chosen, chosen, colour_waiting_rooms, to_meeting
+from scheduler.engine.model import Model, new_case_vars
+from scheduler.engine.options import Options, build_options
+from scheduler.engine.pins import check_pins
+from scheduler.engine.rules import RULES, travel_between_venues
+from scheduler.geo import haversine_km, travel_minutes
+
+Progress = Callable[[float, str], None]
+LEVELS = ("disruption", "scheduled_priority", "soft_cost")
+SHARES = (0.3, 0.4, 0.3)
+
+
+@dataclass
+class PartResult:
+    """The outcome of one part; `to_doc`/`from_doc` make it JSON-safe for task queues."""
+
+    case_ids: list[str]
+    meetings: list[Meeting]
+    values: dict[str, int]
+    bounds: dict[str, int]
+    optimal: bool
+    released: dict[str, str] = field(default_factory=dict)  # case id → why the pin went
+    seconds: float = 0.0
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "case_ids": self.case_ids,
+            "meetings": [m.to_doc() for m in self.meetings],
+            "values": self.values,
+            "bounds": self.bounds,
+            "optimal": self.optimal,
+            "released": self.released,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> PartResult:
+        return cls(
+            case_ids=list(doc["case_ids"]),
+            meetings=[Meeting.model_validate(m, strict=False) for m in doc["meetings"]],
+            values=dict(doc["values"]),
+            bounds=dict(doc["bounds"]),
+            optimal=bool(doc["optimal"]),
+            released=dict(doc.get("released", {})),
+            seconds=float(doc.get("seconds", 0.0)),
+        )
+
+
+def build_model(
+    problem: Problem, options: Options, case_ids: list[str]
+) -> tuple[Model, dict[str, str]]:
+    """The model of `case_ids` with every hard rule, and the pins released (case → why)."""
+    wanted = set(case_ids)
+    pins = [m for m in problem.existing if m.status == "pinned" and m.case in wanted]
+    kept, released = check_pins(options, pins)
+    kept_by_case = {m.case: m for m in kept}
+    cp = cp_model.CpModel()
+    cases = {
+        c.id: new_case_vars(cp, options, c, kept_by_case.get(c.id))
+        for c in problem.cases
+        if c.id in wanted
+    }
+    m = Model(problem, options, cp, cases, kept_by_case)
+    for rule in RULES:
+        rule(m)
+    return m, released
+
+
+def _travel_violations(m: Model, picks: list[Chosen]) -> list[tuple[str, str, str, str, str]]:
+    """(facilitator, case, venue, case, venue) for same-day pairs too close to travel between."""
+    problem = m.problem
+    clock = m.options.clock
+    by_fac: dict[tuple[str, object], list[Chosen]] = defaultdict(list)
+    for c in picks:
+        for f in (c.lead, *c.cos):
+            by_fac[(f, clock.local_date(c.start))].append(c)
+    out = []
+    for (f, _), items in by_fac.items():
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                if a.venue == b.venue:
+                    continue
+                ca, cb = m.cases[a.case_id], m.cases[b.case_id]
+                a_lo, b_lo = a.start - ca.before, b.start - cb.before
+                gap = max(a_lo, b_lo) - min(a_lo + ca.length, b_lo + cb.length)
+                km = haversine_km(
+                    problem.venue_by_id[a.venue].location, problem.venue_by_id[b.venue].location
+                )
+                if gap < travel_minutes(km, problem.policy.travel_speed_kmh):
+                    out.append((f, a.case_id, a.venue, b.case_id, b.venue))
+    return out
+
+
+def _hint(m: Model, solver: cp_model.CpSolver) -> None:
+    m.cp.clear_hints()
+    for var in m.all_vars():
+        m.cp.add_hint(var, solver.value(var))
+
+
+def solve_part(
+    problem: Problem,
+    case_ids: list[str],
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> PartResult:
+    """Solve the cases `case_ids` of `problem` on their own (a part of a decomposition)."""
+    t0 = time.monotonic()
+    options = options or build_options(problem, case_ids)
+    m, released = build_model(problem, options, case_ids)
+    confirmed = [
+        e
+        for e in problem.existing
+        if e.case in set(case_ids) and (e.status == "confirmed" or e.case in released)
+    ]
+    exprs = (obj.disruption(m, confirmed), obj.scheduled_priority(m), obj.soft_cost(m))
+    values: dict[str, int] = {}
+    bounds: dict[str, int] = {}
+    optimal = True
+    solver: cp_model.CpSolver | None = None
+    carry = 0.0
+    for i, (name, expr) in enumerate(zip(LEVELS, exprs, strict=True)):
+        if progress:
+            progress(i / 3, f"level {i + 1}: {name.replace('_', ' ')}")
+        budget = SHARES[i] * time_limit + carry
+        level_end = time.monotonic() + budget
+        if name == "scheduled_priority":
+            m.cp.maximize(expr)
+        else:
+            m.cp.minimize(expr)
+        while True:
+            s = cp_model.CpSolver()
+            s.parameters.max_time_in_seconds = max(0.05, level_end - time.monotonic())
+            s.parameters.num_workers = workers
+            status = s.solve(m.cp)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            cuts = _travel_violations(m, chosen(m, s))
+            if not cuts:
+                break
+            for cut in cuts:
+                travel_between_venues(m, *cut)
+            _hint(m, s)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if solver is None:
+                raise RuntimeError(
+                    f"no plan found for {len(case_ids)} cases ({s.status_name(status)})"
+                )
+            optimal = False  # keep the previous level's solution
+            values[name] = int(round(solver.value(expr)))
+            bounds[name] = values[name]
+            continue
+        solver = s
+        optimal = optimal and status == cp_model.OPTIMAL
+        values[name] = int(round(s.objective_value))
+        bound = s.best_objective_bound
+        bounds[name] = int(-(-bound // 1)) if name != "scheduled_priority" else int(bound // 1)
+        if name == "scheduled_priority":
+            m.cp.add(expr >= values[name])
+        else:
+            m.cp.add(expr <= values[name])
+        _hint(m, s)
+        carry = max(0.0, level_end - time.monotonic())
+    assert solver is not None
+    meetings = _meetings(m, solver, problem, released)
+    if progress:
+        progress(1.0, "done")
+    return PartResult(
+        case_ids=list(case_ids),
+        meetings=meetings,
+        values=values,
+        bounds=bounds,
+        optimal=optimal,
+        released=released,
+        seconds=time.monotonic() - t0,
+    )
+
+
+def _meetings(
+    m: Model, solver: cp_model.CpSolver, problem: Problem, released: dict[str, str]
+) -> list[Meeting]:
+    picks = chosen(m, solver)
+    waiting = colour_waiting_rooms(m, picks)
+    clock = m.options.clock
+    confirmed = {
+        e.case: e for e in problem.existing if e.status == "confirmed" or e.case in released
+    }
+    out = []
+    for c in picks:
+        if c.case_id in m.pinned:
+            status = "pinned"
+        elif c.case_id in confirmed and (
+            clock.instant(confirmed[c.case_id].start) == c.start
+            and confirmed[c.case_id].venue == c.venue
+        ):
+            status = "confirmed"
+        else:
+            status = "proposed"
+        out.append(to_meeting(m, c, waiting[c.case_id], status))
+    return sorted(out, key=lambda x: (x.start, x.case))
+
+
+def change_warnings(
+    problem: Problem, meetings: list[Meeting], released: dict[str, str]
+) -> list[Warning_]:
+    """PIN_RELEASED, and for each confirmed meeting what changed (MEETING_CHANGED / _DROPPED)."""
+    out = [
+        Warning_(code="PIN_RELEASED", case=c, message=why) for c, why in sorted(released.items())
+    ]
+    new = {m.case: m for m in meetings}
+    for old in problem.existing:
+        if old.status != "confirmed" and old.case not in released:
+            continue
+        m = new.get(old.case)
+        if m is None:
+            out.append(Warning_(code="MEETING_DROPPED", case=old.case, message="meeting dropped"))
+            continue
+        parts = []
+        if m.start != old.start:
+            parts.append(f"start {old.start:%Y-%m-%dT%H:%M} → {m.start:%Y-%m-%dT%H:%M}")
+        if m.venue != old.venue:
+            parts.append(f"venue {old.venue} → {m.venue}")
+        gone = [f for f in old.facilitators if f not in m.facilitators]
+        came = [f for f in m.facilitators if f not in old.facilitators]
+        for i, f in enumerate(gone):
+            parts.append(
+                f"facilitator {f} replaced by {came[i]}"
+                if i < len(came)
+                else f"facilitator {f} removed"
+            )
+        if m.room != old.room:
+            parts.append(f"room {old.room} → {m.room}")
+        if parts:
+            out.append(Warning_(code="MEETING_CHANGED", case=old.case, message="; ".join(parts)))
+    return out
