@@ -1,7 +1,77 @@
-"""Invites: confirm, send."""
+"""Invites: confirm a plan (queuing its invites) and send what is due.
+
+Messages go to the SMTP server when ``RJSCHED_SMTP_HOST`` is set, else into the outbox
+folder (``RJSCHED_OUTBOX_DIR``, default ``<data dir>/outbox``), one ``.eml`` each.
+"""
 
 from __future__ import annotations
 
-from scheduler.cli.common import not_yet
+import datetime as dt
 
-COMMANDS = [not_yet(n) for n in ("confirm", "send")]
+import click
+
+from scheduler.cli.common import fail
+from scheduler.cli.data import open_db_or_fail, unit_of_work
+from scheduler.invites.content import Sender
+from scheduler.invites.outbox import confirm_plan, send_due
+from scheduler.invites.transports import transport_from_settings
+from scheduler.settings import get_settings
+from scheduler.storage.db import session_factory
+from scheduler.storage.plans import PlanNotFoundError, latest_plan
+from scheduler.storage.problems import NoProblemError
+
+
+@click.command()
+@click.option(
+    "--all", "all_", is_flag=True, help="Confirm the latest draft plan, every meeting in it."
+)
+@click.option("--plan", "plan_id", type=int, help="Confirm the plan with this id.")
+def confirm(all_: bool, plan_id: int | None) -> None:
+    """Confirm a plan: it replaces the plan in force, and its invites are queued."""
+    if all_ == (plan_id is not None):
+        raise fail("say which plan to confirm: --all (the latest draft) or --plan ID")
+    settings = get_settings()
+    engine = open_db_or_fail()
+    now = dt.datetime.now(dt.UTC)
+    try:
+        with unit_of_work(engine) as session:
+            if plan_id is None:
+                draft = latest_plan(session, "draft")
+                if draft is None:
+                    raise fail("there is no draft plan to confirm; run `rjsched solve --db` first")
+                plan_id = draft.id
+            summary = confirm_plan(
+                session, plan_id=plan_id, now=now, sender=Sender.from_settings(settings)
+            )
+    except (PlanNotFoundError, NoProblemError) as exc:
+        raise fail(f"{exc}; nothing was confirmed") from None
+    finally:
+        engine.dispose()
+    click.echo(
+        f"plan {plan_id} confirmed; queued {summary.queued} message(s): "
+        f"{summary.requests} new, {summary.updates} updated, {summary.cancels} cancelled; "
+        f"{summary.unchanged} unchanged. Run `rjsched send` to send them."
+    )
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
+def send(limit: int | None) -> None:
+    """Send every queued message that is due (each exactly once)."""
+    settings = get_settings()
+    transport = transport_from_settings(settings)
+    engine = open_db_or_fail()
+    try:
+        summary = send_due(
+            session_factory(engine), transport, now=dt.datetime.now(dt.UTC), limit=limit
+        )
+    finally:
+        engine.dispose()
+    for error in summary.errors:
+        click.echo(f"failed: {error}", err=True)
+    click.echo(f"sent {summary.sent}, failed {summary.failed}, to {summary.where}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [confirm, send]

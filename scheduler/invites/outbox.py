@@ -1,0 +1,342 @@
+"""The exactly-once outbox: queue what each recipient must be told, then send it.
+
+Queuing happens in the caller's transaction (with the confirmation that caused it), so
+a plan is never confirmed without its invites, nor invites queued for a plan that was
+not confirmed. Sending happens later, one message per short transaction.
+
+Exactly-once per (UID, SEQUENCE, METHOD, recipient): a message is queued once (the
+diff against ``invite_state`` plus the outbox's unique key), and it is sent at most
+once at a time (a sender claims it with a conditional UPDATE before sending and marks
+it sent right after). If a process dies between the hand-over and the mark, the message
+is sent again on the next run with the same Message-ID and file name, so mail
+systems and the outbox folder see the same message, not a new one.
+
+Choices where the spec is silent:
+
+- A recipient whose email address changed gets a CANCEL at the old address and a new
+  event (new UID, SEQUENCE 0) at the new one: the old calendar must not keep it.
+- A recipient who is no longer invited for any reason (meeting dropped, facilitator
+  swapped out, consent withdrawn, now in custody, email removed) gets a CANCEL at
+  the address that received the event; the cancellation reuses the stored event, so it
+  works even after the case left the problem.
+- A recipient invited again after a cancellation gets a new UID (a new meeting).
+- A message refused permanently (5xx) is marked failed and no longer due; a person
+  must look (``last_error`` says why). Transient failures stay due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from scheduler.domain import Plan, Problem
+from scheduler.invites.content import EventContent, Key, Sender, plan_recipients
+from scheduler.invites.ical import Method, build_calendar, calendar_bytes
+from scheduler.invites.mime import build_message, from_text, message_key, to_text
+from scheduler.invites.transports import MailError, TransientMailError, Transport
+from scheduler.storage.mail_models import InviteState, OutboxMessage
+
+CLAIM_SECONDS = 600  # longer than any SMTP timeout, so a live sender never loses its claim
+
+
+@dataclass
+class QueueSummary:
+    requests: int = 0
+    updates: int = 0
+    cancels: int = 0
+    unchanged: int = 0
+    rows: list[OutboxMessage] = field(default_factory=list, repr=False)
+
+    @property
+    def queued(self) -> int:
+        return self.requests + self.updates + self.cancels
+
+    @property
+    def outbox_ids(self) -> list[int]:
+        """Ids of the queued messages (after the session flushed), e.g. for one task each."""
+        return [row.id for row in self.rows]
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # already sent or being sent by another sender
+    where: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _utc(now: dt.datetime) -> dt.datetime:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(dt.UTC)
+
+
+def _sender(sender: Sender | None) -> Sender:
+    if sender is not None:
+        return sender
+    from scheduler.settings import get_settings
+
+    return Sender.from_settings(get_settings())
+
+
+def new_uid(sender: Sender) -> str:
+    return f"{uuid.uuid4()}@{sender.domain}"
+
+
+# --------------------------------------------------------------------------- queue
+
+
+def queue_invites(
+    session: Session,
+    *,
+    problem: Problem,
+    plan: Plan,
+    now: dt.datetime,
+    sender: Sender | None = None,
+    make_uid: Callable[[Sender], str] = new_uid,
+) -> QueueSummary:
+    """Queue a REQUEST for every new or changed recipient of `plan`, a CANCEL for every gone one."""
+    now = _utc(now)
+    sender = _sender(sender)
+    wanted = plan_recipients(problem, plan.meetings, sender)
+    states: dict[Key, InviteState] = {
+        (s.case_id, s.recipient_kind, s.recipient_id): s  # type: ignore[misc]
+        for s in session.scalars(select(InviteState).order_by(InviteState.id))
+    }
+    summary = QueueSummary()
+    # Cancellations first, so that a recipient's old event is gone before any new one.
+    for key, state in states.items():
+        if state.active and key not in wanted:
+            _cancel(session, state, now, sender, summary)
+    for key, event in wanted.items():
+        state = states.get(key)
+        if state is None:
+            state = InviteState(
+                case_id=event.case_id,
+                recipient_kind=event.recipient_kind,
+                recipient_id=event.recipient_id,
+                created_at=now,
+            )
+            session.add(state)
+            _request(session, summary, state, event, make_uid(sender), 0, now, sender)
+            summary.requests += 1
+        elif not state.active:
+            _request(session, summary, state, event, make_uid(sender), 0, now, sender)
+            summary.requests += 1
+        elif state.email.strip().lower() != event.email.strip().lower():
+            _cancel(session, state, now, sender, summary)
+            _request(session, summary, state, event, make_uid(sender), 0, now, sender)
+            summary.requests += 1
+        elif state.fingerprint != event.fingerprint:
+            _request(session, summary, state, event, state.uid, state.sequence + 1, now, sender)
+            summary.updates += 1
+        else:
+            summary.unchanged += 1
+    session.flush()
+    return summary
+
+
+def _request(
+    session: Session,
+    summary: QueueSummary,
+    state: InviteState,
+    event: EventContent,
+    uid: str,
+    sequence: int,
+    now: dt.datetime,
+    sender: Sender,
+) -> None:
+    state.uid = uid
+    state.sequence = sequence
+    state.method = "REQUEST"
+    state.fingerprint = event.fingerprint
+    state.active = True
+    state.email = event.email
+    state.event = event.to_dict()
+    state.updated_at = now
+    _enqueue(session, summary, event, uid, sequence, "REQUEST", now, sender)
+
+
+def _cancel(
+    session: Session, state: InviteState, now: dt.datetime, sender: Sender, summary: QueueSummary
+) -> None:
+    event = EventContent.from_dict(state.event)
+    state.sequence += 1
+    state.method = "CANCEL"
+    state.active = False
+    state.updated_at = now
+    _enqueue(session, summary, event, state.uid, state.sequence, "CANCEL", now, sender)
+    summary.cancels += 1
+
+
+def _enqueue(
+    session: Session,
+    summary: QueueSummary,
+    event: EventContent,
+    uid: str,
+    sequence: int,
+    method: Method,
+    now: dt.datetime,
+    sender: Sender,
+) -> None:
+    cal = build_calendar(
+        event, uid=uid, sequence=sequence, method=method, dtstamp=now, sender=sender
+    )
+    ics = calendar_bytes(cal)
+    msg = build_message(
+        event, ics, uid=uid, sequence=sequence, method=method, dtstamp=now, sender=sender
+    )
+    row = OutboxMessage(
+        uid=uid,
+        sequence=sequence,
+        method=method,
+        recipient_email=event.email,
+        recipient_kind=event.recipient_kind,
+        recipient_id=event.recipient_id,
+        case_id=event.case_id,
+        message_key=message_key(uid, sequence, method, event.email),
+        message=to_text(msg),
+        created_at=now,
+        due_at=now,
+        attempts=0,
+    )
+    session.add(row)
+    summary.rows.append(row)
+
+
+def confirm_plan(
+    session: Session, *, plan_id: int, now: dt.datetime, sender: Sender | None = None
+) -> QueueSummary:
+    """Confirm a stored plan (superseding the one before) and queue its invites.
+
+    Runs in the caller's transaction: the confirmation and its messages commit together.
+    The meetings of a confirmed plan count as confirmed (pinned ones stay pinned) through
+    ``scheduler.storage.plans.confirmed_meetings``; the stored plan document is kept as
+    it was saved. Raises ``PlanNotFoundError`` for an unknown id and ``NoProblemError``
+    when no problem has been imported.
+    """
+    from scheduler.storage import plans, problems
+
+    now = _utc(now)
+    plans.confirm_plan(session, plan_id, at=now)
+    plan = plans.plan_document(session, plan_id)
+    problem = problems.export_problem(session)
+    return queue_invites(session, problem=problem, plan=plan, now=now, sender=sender)
+
+
+# --------------------------------------------------------------------------- send
+
+
+def _due_clause(now: dt.datetime):  # type: ignore[no-untyped-def]
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.due_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+    )
+
+
+def due_ids(session: Session, now: dt.datetime, limit: int | None = None) -> list[int]:
+    """Ids of the messages due now and not being sent, oldest first."""
+    query = select(OutboxMessage.id).where(*_due_clause(_utc(now))).order_by(OutboxMessage.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def send_one(
+    session_factory: Callable[[], Session], transport: Transport, outbox_id: int, now: dt.datetime
+) -> str:
+    """Send one queued message unless it was sent already; returns what happened.
+
+    'sent', or 'skipped' (already sent, failed for good, not yet due, or held by another
+    sender). Idempotent, so a task can be retried freely. A failure is recorded on the
+    row, then raised again: ``TransientMailError`` (worth retrying: the message stays
+    due) or ``PermanentMailError`` (the message is marked failed).
+    """
+    now = _utc(now)
+    with session_factory() as session, session.begin():
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, *_due_clause(now))
+            .values(
+                claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS),
+                attempts=OutboxMessage.attempts + 1,
+            )
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if session.get(OutboxMessage, outbox_id) is None:
+                raise LookupError(f"there is no outbox message {outbox_id}")
+            return "skipped"
+        row = session.get(OutboxMessage, outbox_id)
+        assert row is not None
+        text, key = row.message, row.message_key
+    try:
+        transport.send(from_text(text), key=key)
+    except Exception as exc:
+        permanent = isinstance(exc, MailError) and not isinstance(exc, TransientMailError)
+        _record_failure(session_factory, outbox_id, now, exc, permanent=permanent)
+        raise
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(sent_at=now, claimed_until=None, last_error=None)
+        )
+    return "sent"
+
+
+def _record_failure(
+    session_factory: Callable[[], Session],
+    outbox_id: int,
+    now: dt.datetime,
+    exc: Exception,
+    *,
+    permanent: bool,
+) -> None:
+    with session_factory() as session, session.begin():
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(
+                claimed_until=None,
+                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                failed_at=now if permanent else None,
+            )
+        )
+
+
+def send_due(
+    session_factory: Callable[[], Session],
+    transport: Transport,
+    *,
+    now: dt.datetime,
+    limit: int | None = None,
+) -> SendSummary:
+    """Send every due message, each on its own; one failure does not stop the others.
+
+    Errors that are not mail errors (a bug, a lost database) are counted as failures
+    too and left due, so the next run tries again.
+    """
+    now = _utc(now)
+    with session_factory() as session:
+        ids = due_ids(session, now, limit)
+    summary = SendSummary(where=transport.describe())
+    for outbox_id in ids:
+        try:
+            outcome = send_one(session_factory, transport, outbox_id, now)
+        except Exception as exc:
+            summary.failed += 1
+            summary.errors.append(f"message {outbox_id}: {type(exc).__name__}: {exc}")
+            continue
+        if outcome == "sent":
+            summary.sent += 1
+        else:
+            summary.skipped += 1
+    return summary
