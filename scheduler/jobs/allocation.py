@@ -1,0 +1,129 @@
+"""An allocation run for a plan request: split into parts, solve each, merge, save a draft.
+
+The task layer decides where each step runs (one process, or a Celery chord of part
+tasks on several workers); these functions do the work and keep the request's progress.
+Every step re-reads the problem from the database by id, so nothing personal travels
+through the broker: a part result holds only ids, times and reason codes.
+
+Progress: 5 once started, 10 once split, then the parts share 10..90 as they finish,
+and 100 when the draft plan is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from scheduler.domain import Plan, Problem
+from scheduler.jobs import engine_adapter as solver
+from scheduler.jobs import requests
+from scheduler.storage.db import transaction
+from scheduler.storage.plans import save_plan
+from scheduler.storage.problems import export_problem
+
+PARTS_FROM, PARTS_TO = 10, 90
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float
+    workers: int
+
+    @classmethod
+    def from_params(
+        cls, params: dict[str, Any] | None, *, time_limit: float, workers: int
+    ) -> SolveOptions:
+        """The request's own options where given (a coordinator's "quick run"), else defaults."""
+        params = params or {}
+        return cls(
+            time_limit=float(params.get("time_limit", time_limit)),
+            workers=int(params.get("workers", workers)),
+        )
+
+
+def load_problem(engine: Engine) -> Problem:
+    with transaction(engine) as session:
+        return export_problem(session)
+
+
+def start(engine: Engine, request_id: int, *, now: dt.datetime) -> list[list[str]] | None:
+    """Mark the request running and split its problem; None if it is already done.
+
+    A request whose worker was lost is started again (its message is redelivered); one
+    already done is left alone, so a duplicate message makes no second plan.
+    """
+    row = requests.mark_running(engine, request_id, now=now, message="loading the problem")
+    if row.status == "done":
+        return None
+    problem = load_problem(engine)
+    parts = solver.split(problem)
+    requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(parts)} part(s)")
+    return parts
+
+
+def solve_one_part(
+    engine: Engine,
+    request_id: int,
+    case_ids: Sequence[str],
+    *,
+    options: SolveOptions,
+    total_parts: int,
+) -> dict[str, Any]:
+    """Solve one part; returns its result as JSON (ids, times and codes only)."""
+    problem = load_problem(engine)
+    result = solver.solve_part(
+        problem, list(case_ids), time_limit=options.time_limit, workers=options.workers
+    )
+    step = max(1, (PARTS_TO - PARTS_FROM) // max(1, total_parts))
+    requests.add_progress(engine, request_id, step, PARTS_TO)
+    return solver.part_to_json(result)
+
+
+def finish(
+    engine: Engine, request_id: int, part_results: Sequence[dict[str, Any]], *, now: dt.datetime
+) -> int:
+    """Merge the parts into one plan, save it as a draft, close the request; the plan id."""
+    row = requests.get_request(engine, request_id)
+    if row.status == "done" and row.plan_id is not None:
+        return row.plan_id  # a redelivered callback: the plan exists already
+    problem = load_problem(engine)
+    started = row.started_at or now
+    wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
+    plan = solver.merge(problem, [solver.part_from_json(p) for p in part_results], wall)
+    return _save(engine, request_id, plan, now=now)
+
+
+def run_in_process(
+    engine: Engine, request_id: int, *, options: SolveOptions, now: dt.datetime
+) -> int | None:
+    """The whole allocation in this process (one part, or no broker); the plan id."""
+    parts = start(engine, request_id, now=now)
+    if parts is None:
+        return requests.get_request(engine, request_id).plan_id
+    results = [
+        solve_one_part(engine, request_id, ids, options=options, total_parts=len(parts))
+        for ids in parts
+    ]
+    return finish(engine, request_id, results, now=now)
+
+
+def _save(engine: Engine, request_id: int, plan: Plan, *, now: dt.datetime) -> int:
+    with transaction(engine) as session:
+        plan_id = save_plan(session, plan, kind="allocate", created_at=now)
+    requests.finish(
+        engine,
+        request_id,
+        plan_id=plan_id,
+        now=now,
+        message=f"draft plan {plan_id}: {len(plan.meetings)} meetings, {len(plan.unscheduled)} unscheduled",
+    )
+    return plan_id
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

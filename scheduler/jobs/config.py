@@ -1,0 +1,46 @@
+"""Settings of the background jobs, read from the environment (prefix ``RJSCHED_``).
+
+Kept beside the jobs rather than in `scheduler.settings` because only Celery and the
+job services read them; like `Settings`, reading them connects to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class JobSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RJSCHED_", extra="ignore")
+
+    # Redis redelivers a message nobody acknowledged after this long. It must exceed the
+    # longest task (a national solve), or a slow solve would be started a second time.
+    visibility_timeout_seconds: int = Field(default=2 * 3600, ge=1)
+    # Hard limit for one solver task (allocate, a part, a merge, the nightly re-plan); the
+    # soft limit comes a minute earlier so the task can record the failure itself.
+    solver_task_time_limit_seconds: int = Field(default=3600, ge=10)
+    # How often beat re-queues outbox rows that are due and unsent.
+    sweep_seconds: float = Field(default=60.0, gt=0)
+    # The nightly re-plan, a UTC wall time (see celeryconfig for why 03:30).
+    replan_at_utc: dt.time = dt.time(3, 30)
+    replan_enabled: bool = True
+    # Mail retries on transient SMTP errors: full-jitter exponential backoff.
+    mail_retry_base_seconds: float = Field(default=30.0, gt=0)
+    mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    mail_max_retries: int = Field(default=12, ge=0)
+    # A re-plan row left 'running' this long is a crashed run and may be claimed again.
+    replan_stale_seconds: int = Field(default=3 * 3600, ge=60)
+
+    @field_validator("replan_at_utc", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        if isinstance(value, str) and len(value) == 5:
+            return dt.time.fromisoformat(value)
+        return value
+
+
+def get_job_settings() -> JobSettings:
+    """Read the job settings now (not at import time), so tests can set the environment."""
+    return JobSettings()
