@@ -7,8 +7,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from alembic.util import CommandError
+from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from scheduler.settings import Settings, get_settings
 from scheduler.storage.db import make_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -53,3 +56,48 @@ def downgrade(engine_or_url: Engine | str, revision: str) -> None:
     finally:
         if owned:
             engine.dispose()
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be opened or migrated; the message names the URL and the cause."""
+
+    def __init__(self, url: str, cause: str) -> None:
+        self.url = url
+        self.cause = cause
+        super().__init__(f"cannot open the database {url}: {cause}")
+
+
+def safe_url(url: str) -> str:
+    """`url` with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def open_database(url: str | None = None, settings: Settings | None = None) -> Engine:
+    """An engine on the settings' database (or `url`), migrated to the newest schema.
+
+    Every command that opens the database calls this, so a fresh data folder just works.
+    """
+    settings = settings or get_settings()
+    url = url or settings.effective_database_url
+    try:
+        engine = make_engine(url, settings)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUnavailableError(safe_url(url), f"not a database URL ({exc})") from None
+    except (ImportError, OSError) as exc:
+        raise DatabaseUnavailableError(safe_url(url), str(exc)) from None
+    try:
+        upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseUnavailableError(safe_url(url), cause) from None
+    except (CommandError, KeyError) as exc:
+        # A broken chain of migration scripts is an installation fault, not the database's.
+        engine.dispose()
+        raise DatabaseUnavailableError(
+            safe_url(url), f"the migration scripts are inconsistent ({type(exc).__name__}: {exc})"
+        ) from None
+    return engine

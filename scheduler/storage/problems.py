@@ -93,20 +93,17 @@ def import_problem(
     """Upsert every record of `problem` in the caller's transaction (see module docstring)."""
     summary = ImportSummary(name=problem.name, replace=replace)
     _put_meta(session, problem, now)
-    summary.kept += _upsert(
-        session,
-        FacilitatorRow,
-        problem.facilitators,
-        _facilitator_values,
-        summary.facilitators,
-        replace,
-    )
-    summary.kept += _upsert(
-        session, VenueRow, problem.venues, _venue_values, summary.venues, replace
-    )
-    summary.kept += _upsert(session, CaseRow, problem.cases, _case_values, summary.cases, replace)
+    for model, records, values_of, counts in (
+        (FacilitatorRow, problem.facilitators, _facilitator_values, summary.facilitators),
+        (VenueRow, problem.venues, _venue_values, summary.venues),
+    ):
+        leftovers = _upsert(session, model, records, values_of, counts)
+        summary.kept += _drop_or_keep(session, leftovers, len(records), counts, replace)
+    old_cases = _upsert(session, CaseRow, problem.cases, _case_values, summary.cases)
     session.flush()  # new cases exist before their parties point at them
     summary.kept += _put_parties(session, problem, summary.parties, replace)
+    # Cases go after their parties, so the summary counts the parties removed with them.
+    summary.kept += _drop_or_keep(session, old_cases, len(problem.cases), summary.cases, replace)
     summary.kept += _put_keep_apart(session, problem, summary.keep_apart, replace)
     session.flush()
     if summary.kept:
@@ -177,8 +174,8 @@ def _assign(row: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _upsert(session, model, records, values_of, counts: Counts, replace: bool) -> int:  # type: ignore[no-untyped-def]
-    """Upsert `records` of one kind by id, in document order; returns how many were kept."""
+def _upsert(session, model, records, values_of, counts: Counts) -> list[Any]:  # type: ignore[no-untyped-def]
+    """Upsert `records` of one kind by id, in document order; returns the rows not listed."""
     rows = {row.id: row for row in session.scalars(select(model).order_by(model.position))}
     for position, record in enumerate(records):
         values = {"position": position, **values_of(record)}
@@ -192,7 +189,7 @@ def _upsert(session, model, records, values_of, counts: Counts, replace: bool) -
         else:
             row.position = position
             counts.unchanged += 1
-    return _drop_or_keep(session, list(rows.values()), len(records), counts, replace)
+    return list(rows.values())
 
 
 def _drop_or_keep(
