@@ -158,3 +158,17 @@ def test_offender_in_custody_of_known_prison_is_accepted():
 def test_plain_text_and_bytes_input():
     text = json.dumps(base_problem())
     assert load_problem(text) == load_problem(text.encode())
+
+
+def test_worked_example_in_docs_loads():
+    """The two JSON blocks of the worked example in docs/formats.md are valid documents."""
+    from pathlib import Path
+
+    from scheduler.formats import load_plan
+
+    text = (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    example = text[text.index("## A short worked example") :]
+    blocks = [b.split("```", 1)[0] for b in example.split("```json\n")[1:]]
+    problem = load_problem(blocks[0])
+    plan = load_plan(blocks[1], problem)
+    assert plan.meetings[0].case == "C1"
