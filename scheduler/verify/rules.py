@@ -207,13 +207,13 @@ def rule_6_safety_distance(ctx: Context) -> list[Violation]:
 
 
 def _presence(ctx: Context) -> dict[str, list[tuple[Interval, str, str]]]:
-    """person id → (presence window, case, venue) for every facilitator and attendee."""
+    """ "facilitator F1" / "party P2" → (presence window, case, venue) for each meeting."""
     out: dict[str, list[tuple[Interval, str, str]]] = defaultdict(list)
     for m, case, venue, t in ctx.checkable:
         for f in dict.fromkeys(m.facilitators):
-            out[f].append((t.on_site, case.id, venue.id))
+            out[f"facilitator {f}"].append((t.on_site, case.id, venue.id))
         for p, side in attending(case):
-            out[p.id].append((t.side_window(side), case.id, venue.id))
+            out[f"party {p.id}"].append((t.side_window(side), case.id, venue.id))
     return out
 
 
@@ -222,8 +222,8 @@ def rule_7_keep_apart(ctx: Context) -> list[Violation]:
     presence = _presence(ctx)
     for pair in ctx.problem.keep_apart:
         a, b = pair
-        for wa, ca, va in presence.get(a, []):
-            for wb, cb, vb in presence.get(b, []):
+        for wa, ca, va in presence.get(f"party {a}", []):
+            for wb, cb, vb in presence.get(f"party {b}", []):
                 if va == vb and overlaps(wa, wb):
                     out.append(
                         Violation(
