@@ -15,15 +15,23 @@ from scheduler.formats.problem_checks import check_problem
 from scheduler.formats.pydantic_errors import issues_from
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def parse_json(text: str | bytes, what: str) -> Any:
+    """The parsed JSON, refusing NaN and Infinity (Python's json would accept them)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise DocumentError([Issue("", "not valid JSON: the text is not UTF-8")], what) from None
-    except json.JSONDecodeError as exc:
-        raise DocumentError(
-            [Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")], what
-        ) from None
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise DocumentError(
+                [Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+                what,
+            ) from None
+        raise DocumentError([Issue("", f"not valid JSON: {exc}")], what) from None
 
 
 def problem_issues(data: Any) -> list[Issue]:
