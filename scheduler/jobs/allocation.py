@@ -65,21 +65,34 @@ def start(engine: Engine, request_id: int, *, now: dt.datetime) -> list[list[str
     return parts
 
 
+@dataclass(frozen=True)
+class PartJob:
+    """One part as a task runs it: its cases, its time limit, its share of the progress."""
+
+    case_ids: list[str]
+    time_limit: float
+    progress_step: int
+
+
+def part_jobs(parts: Sequence[Sequence[str]], options: SolveOptions) -> list[PartJob]:
+    total = sum(len(p) for p in parts) or 1
+    return [
+        PartJob(
+            case_ids=list(ids),
+            time_limit=solver.part_time_limit(options.time_limit, ids, parts),
+            progress_step=max(1, (PARTS_TO - PARTS_FROM) * len(ids) // total),
+        )
+        for ids in parts
+    ]
+
+
 def solve_one_part(
-    engine: Engine,
-    request_id: int,
-    case_ids: Sequence[str],
-    *,
-    options: SolveOptions,
-    total_parts: int,
+    engine: Engine, request_id: int, job: PartJob, *, workers: int
 ) -> dict[str, Any]:
-    """Solve one part; returns its result as JSON (ids, times and codes only)."""
+    """Solve one part; returns its result as JSON (ids, times and numbers only)."""
     problem = load_problem(engine)
-    result = solver.solve_part(
-        problem, list(case_ids), time_limit=options.time_limit, workers=options.workers
-    )
-    step = max(1, (PARTS_TO - PARTS_FROM) // max(1, total_parts))
-    requests.add_progress(engine, request_id, step, PARTS_TO)
+    result = solver.solve_part(problem, job.case_ids, time_limit=job.time_limit, workers=workers)
+    requests.add_progress(engine, request_id, job.progress_step, PARTS_TO)
     return solver.part_to_json(result)
 
 
@@ -100,13 +113,13 @@ def finish(
 def run_in_process(
     engine: Engine, request_id: int, *, options: SolveOptions, now: dt.datetime
 ) -> int | None:
-    """The whole allocation in this process (one part, or no broker); the plan id."""
+    """The whole allocation in this process (no broker needed); the plan id."""
     parts = start(engine, request_id, now=now)
     if parts is None:
         return requests.get_request(engine, request_id).plan_id
     results = [
-        solve_one_part(engine, request_id, ids, options=options, total_parts=len(parts))
-        for ids in parts
+        solve_one_part(engine, request_id, job, workers=options.workers)
+        for job in part_jobs(parts, options)
     ]
     return finish(engine, request_id, results, now=now)
 

@@ -30,6 +30,12 @@ class JobSettings(BaseSettings):
     mail_retry_base_seconds: float = Field(default=30.0, gt=0)
     mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
     mail_max_retries: int = Field(default=12, ge=0)
+    # How long a sender holds a message it is sending (the outbox's claim). Longer than
+    # the SMTP timeout, so a live sender never loses it; a dead sender's message is
+    # swept up again after it. Tests shorten it so a killed worker's claim runs out fast.
+    mail_claim_seconds: int = Field(default=600, ge=1)
+    # The sweeper leaves alone what became due within this long (a task is on its way).
+    sweep_grace_seconds: float = Field(default=30.0, ge=0)
     # A re-plan row left 'running' this long is a crashed run and may be claimed again.
     replan_stale_seconds: int = Field(default=3 * 3600, ge=60)
 

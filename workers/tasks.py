@@ -1,0 +1,212 @@
+"""Thin Celery tasks: each takes ids and dates, calls one service, logs counts.
+
+Never pass personal data or ORM objects through the broker: every task loads what it
+needs from the database by id (the broker is not a place for names and addresses).
+The work itself lives in `scheduler.jobs`; these only choose queues, retries and
+fan-out, and read the clock (the core never does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from celery import chord
+from celery.signals import worker_process_init
+from sqlalchemy import Engine
+
+from scheduler.jobs import allocation, requests, sending
+from scheduler.jobs.config import get_job_settings
+from scheduler.jobs.replan import run_replan
+from scheduler.settings import get_settings
+from workers.app import app
+
+log = logging.getLogger(__name__)
+
+_engine: Engine | None = None
+
+
+def engine() -> Engine:
+    """One engine per worker process, made on first use (never at import)."""
+    global _engine
+    if _engine is None:
+        from scheduler.storage.db import make_engine
+
+        _engine = make_engine()
+    return _engine
+
+
+@worker_process_init.connect
+def _fresh_process(**_: Any) -> None:
+    # A forked child must not share its parent's database connections.
+    global _engine
+    _engine = None
+    from scheduler.invites import outbox
+
+    # The outbox's claim length is a module constant; make it the configured one.
+    outbox.CLAIM_SECONDS = get_job_settings().mail_claim_seconds
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --------------------------------------------------------------------------- allocation
+
+
+@app.task(ignore_result=True)
+def allocate(plan_request_id: int) -> None:
+    """Split the stored problem; solve here if one part, else fan the parts out as a chord."""
+    settings = get_settings()
+    db = engine()
+    try:
+        row = requests.get_request(db, plan_request_id)
+        options = allocation.SolveOptions.from_params(
+            row.params,
+            time_limit=settings.solver_time_limit_seconds,
+            workers=settings.solver_workers,
+        )
+        parts = allocation.start(db, plan_request_id, now=utcnow())
+        if parts is None:
+            log.info("plan request %s is done already", plan_request_id)
+            return
+        jobs = allocation.part_jobs(parts, options)
+        if len(jobs) <= 1:
+            results = [
+                allocation.solve_one_part(db, plan_request_id, j, workers=options.workers)
+                for j in jobs
+            ]
+            plan_id = allocation.finish(db, plan_request_id, results, now=utcnow())
+            log.info("plan request %s: draft plan %s (one part)", plan_request_id, plan_id)
+            return
+        callback = merge_parts.s(plan_request_id).on_error(allocation_failed.si(plan_request_id))
+        header = [
+            solve_part.s(
+                plan_request_id, j.case_ids, j.time_limit, j.progress_step, options.workers
+            )
+            for j in jobs
+        ]
+        chord(header)(callback)
+        log.info("plan request %s: %d parts queued", plan_request_id, len(jobs))
+    except Exception as exc:
+        requests.fail(db, plan_request_id, error=f"{type(exc).__name__}: {exc}", now=utcnow())
+        raise
+
+
+@app.task
+def solve_part(
+    plan_request_id: int, case_ids: list[str], time_limit: float, progress_step: int, workers: int
+) -> dict[str, Any]:
+    """One part of an allocation; its result (ids, times, numbers) goes to the merge."""
+    job = allocation.PartJob(case_ids=case_ids, time_limit=time_limit, progress_step=progress_step)
+    result = allocation.solve_one_part(engine(), plan_request_id, job, workers=workers)
+    log.info("plan request %s: part of %d cases solved", plan_request_id, len(case_ids))
+    return result
+
+
+@app.task(ignore_result=True)
+def merge_parts(part_results: list[dict[str, Any]], plan_request_id: int) -> None:
+    db = engine()
+    try:
+        plan_id = allocation.finish(db, plan_request_id, part_results, now=utcnow())
+    except Exception as exc:
+        requests.fail(db, plan_request_id, error=f"{type(exc).__name__}: {exc}", now=utcnow())
+        raise
+    log.info(
+        "plan request %s: draft plan %s from %d parts", plan_request_id, plan_id, len(part_results)
+    )
+
+
+@app.task(ignore_result=True)
+def allocation_failed(plan_request_id: int) -> None:
+    """The chord's error callback: a part failed, so the request did."""
+    requests.fail(engine(), plan_request_id, error="a part of the allocation failed", now=utcnow())
+
+
+# --------------------------------------------------------------------------- mail
+
+
+@app.task(bind=True, ignore_result=True, max_retries=None)
+def send_message(self: Any, outbox_id: int) -> None:
+    """Send one outbox message; retry with backoff only on transient SMTP errors."""
+    from scheduler.invites.transports import PermanentMailError, transport_from_settings
+
+    jobs = get_job_settings()
+    try:
+        outcome = sending.send(
+            engine(),
+            transport_from_settings(get_settings()),
+            outbox_id,
+            now=utcnow(),
+            base=jobs.mail_retry_base_seconds,
+            cap=jobs.mail_retry_max_seconds,
+        )
+    except sending.Deferred as exc:
+        if self.request.retries >= jobs.mail_max_retries:
+            log.warning("%s; retries used up, the sweeper will pick it up", exc)
+            return
+        log.info("%s", exc)
+        raise self.retry(countdown=exc.delay, exc=exc) from None
+    except PermanentMailError as exc:
+        log.error("message %s refused for good (see outbox.last_error): %s", outbox_id, exc)
+        return
+    except LookupError as exc:
+        log.error("%s", exc)
+        return
+    log.info("message %s: %s", outbox_id, outcome)
+
+
+@app.task(ignore_result=True)
+def sweep_outbox() -> int:
+    """Queue again every message due and unsent (one lost on the way is then not lost)."""
+    # While the mail queue still holds messages the due rows are most likely among them;
+    # queuing copies then would only grow a backlog, so sweep once it has drained.
+    waiting = mail_queue_length()
+    if waiting:
+        log.info("sweep: %d message(s) still in the mail queue; not sweeping", waiting)
+        return 0
+    jobs = get_job_settings()
+    ids = sending.sweep(engine(), now=utcnow(), grace_seconds=jobs.sweep_grace_seconds)
+    for outbox_id in ids:
+        send_message.delay(outbox_id)
+    if ids:
+        log.info("sweep: %d message(s) queued again", len(ids))
+    return len(ids)
+
+
+def mail_queue_length() -> int:
+    with app.connection_for_read() as conn:
+        return int(conn.default_channel.queue_declare("mail", passive=True).message_count)
+
+
+def queue_sends(outbox_ids: list[int]) -> None:
+    for outbox_id in outbox_ids:
+        send_message.delay(outbox_id)
+
+
+# --------------------------------------------------------------------------- nightly
+
+
+@app.task(ignore_result=True)
+def replan_nightly(run_date: str | None = None) -> str:
+    """The re-plan of `run_date` (ISO date; default today in UTC), once per date."""
+    day = dt.date.fromisoformat(run_date) if run_date else utcnow().date()
+    settings, jobs = get_settings(), get_job_settings()
+    outcome = run_replan(
+        engine(),
+        run_date=day,
+        now=utcnow(),
+        time_limit=settings.solver_time_limit_seconds,
+        workers=settings.solver_workers,
+        stale_seconds=jobs.replan_stale_seconds,
+    )
+    queue_sends(outcome.outbox_ids)
+    log.info(
+        "re-plan %s: %s, plan %s, %d message(s) queued",
+        day,
+        outcome.status,
+        outcome.plan_id,
+        len(outcome.outbox_ids),
+    )
+    return outcome.status
