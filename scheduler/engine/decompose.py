@@ -51,7 +51,9 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
     owner: dict[str, str] = {}
     for cid in ids:
         o = options.cases[cid]
-        keys = [f"f:{f}" for f in o.facilitator_starts] + [f"v:{v}" for v in o.venues]
+        keys = [f"f:{f}" for f in o.usable_facilitators] + [
+            f"v:{v}" for v, ss in o.venue_starts.items() if ss
+        ]
         for m in problem.existing:
             if m.case == cid:
                 keys += [f"f:{f}" for f in m.facilitators] + [f"v:{m.venue}"]

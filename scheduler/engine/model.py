@@ -105,7 +105,7 @@ def new_case_vars(
             continue
         cp.add_linear_expression_in_domain(start, _domain(allowed)).only_enforce_if(lit)
 
-    facs = list(opts.facilitator_starts)
+    facs = list(opts.usable_facilitators)
     if pinned is not None:
         facs += [f for f in pinned.facilitators if f not in facs]
     x = {f: cp.new_bool_var(f"on[{case.id},{f}]") for f in facs}

@@ -438,6 +438,14 @@ class CaseOptions:
         return self.venue_filter.safe
 
     @property
+    def usable_facilitators(self) -> tuple[str, ...]:
+        """Facilitators free at some start who can reach some open safe venue."""
+        open_venues = {v for v, ss in self.venue_starts.items() if ss}
+        return tuple(
+            f for f in self.facilitator_starts if self.reach.get(f, frozenset()) & open_venues
+        )
+
+    @property
     def schedulable(self) -> bool:
         """Could be placed at all if it were alone (pinned meetings aside)."""
         return self.eligible and self.team_possible and bool(self.starts)
