@@ -1,0 +1,201 @@
+"""Cases: list, view (audited), suggestions and placing one, erasure of cases and parties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from scheduler.domain import Meeting
+from scheduler.invites.content import Sender
+from scheduler.web.common import not_found, problem_and_plan
+from scheduler.web.deps import Ctx, Page, Read, Write, after_form
+from scheduler.web.schemas import (
+    CaseDetail,
+    CaseSummary,
+    ErasureResult,
+    Placement,
+    PlaceResult,
+    ReasonOut,
+)
+from scheduler.web.templating import render
+from scheduler.web_services import erasure, suggestions
+from scheduler.web_services.plan_edits import EditError, place
+from scheduler.web_services.views import case_states
+
+router = APIRouter()
+
+
+def _reasons(state: Any) -> list[ReasonOut]:
+    return [ReasonOut(code=r.code, message=r.message) for r in state.reasons]
+
+
+@router.get("/api/cases", response_model=list[CaseSummary], tags=["cases"])
+def list_cases(ctx: Read) -> list[CaseSummary]:
+    """Every case with its state in the plan in force (no personal data)."""
+    problem, plan, _ = problem_and_plan(ctx)
+    states = case_states(problem, plan)
+    out = []
+    for c in problem.cases:
+        s = states[c.id]
+        out.append(
+            CaseSummary(
+                id=c.id, reference=c.reference, offence=c.offence, risk=c.risk, priority=c.priority,
+                state=s.state, start=s.meeting.to_doc()["start"] if s.meeting else None,
+                venue=s.meeting.venue if s.meeting else None, reasons=_reasons(s),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _case_detail(ctx: Ctx, case_id: str) -> tuple[Any, Any, Any]:
+    problem, plan, _ = problem_and_plan(ctx)
+    case = problem.case_by_id.get(case_id)
+    if case is None:
+        raise not_found(f"case {case_id}")
+    ctx.audit("view_case", f"case:{case_id}")  # personal data is about to be shown
+    return problem, plan, case
+
+
+@router.get("/api/cases/{case_id}", response_model=CaseDetail, tags=["cases"])
+def get_case(case_id: str, ctx: Read) -> CaseDetail:
+    """The case with its parties (personal data: the view is audited)."""
+    problem, plan, case = _case_detail(ctx, case_id)
+    s = case_states(problem, plan)[case_id]
+    return CaseDetail(
+        case=case.to_doc(),
+        state=s.state,
+        meeting=s.meeting.to_doc() if s.meeting else None,
+        reasons=_reasons(s),
+    )
+
+
+def _suggestions(
+    ctx: Ctx, case_id: str, k: int
+) -> tuple[list[tuple[Meeting, Any]] | None, str | None]:
+    problem, plan, _ = problem_and_plan(ctx)
+    if case_id not in problem.case_by_id:
+        raise not_found(f"case {case_id}")
+    if plan is None:
+        return [], "there is no plan yet: run an allocation first"
+    if any(m.case == case_id for m in plan.meetings):
+        return [], "this case is already scheduled"
+    found = suggestions.options(problem, plan, case_id, k)
+    if found is None:
+        return None, "suggestions are not available in this build"
+    if not found:
+        return [], "no free slot fits this case without moving other meetings"
+    return found, None
+
+
+def _placement(i: int, m: Meeting, cost: Any) -> Placement:
+    d = m.to_doc()
+    return Placement(
+        index=i, start=d["start"], end=d["end"], venue=m.venue, room=m.room, lead=m.lead,
+        co_facilitators=list(m.co_facilitators), cost=cost if isinstance(cost, int) else None, meeting=d,
+    )  # fmt: skip
+
+
+@router.get("/api/cases/{case_id}/suggestions", response_model=list[Placement], tags=["cases"])
+def get_suggestions(case_id: str, ctx: Read, k: int = 5) -> list[Placement]:
+    """Up to `k` ways to place an unscheduled case into the plan in force, best first."""
+    if not 1 <= k <= 20:
+        raise HTTPException(422, "k must be between 1 and 20")
+    found, why = _suggestions(ctx, case_id, k)
+    if found is None:
+        raise HTTPException(501, why)
+    return [_placement(i, m, cost) for i, (m, cost) in enumerate(found)]
+
+
+class PlaceIn(BaseModel):
+    index: int | None = None
+    meeting: dict[str, Any] | None = None
+    k: int = 5
+
+
+@router.post(
+    "/api/cases/{case_id}/place",
+    response_model=PlaceResult,
+    responses={409: {"model": None}},
+    tags=["cases"],
+)
+async def place_case(case_id: str, request: Request, ctx: Write) -> Any:
+    """Place the case: by `index` into the current suggestions, or a given `meeting`; saves a new draft."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = PlaceIn.model_validate(await request.json())
+    else:
+        form = await request.form()
+        body = PlaceIn(index=int(str(form.get("index", "0"))), k=int(str(form.get("k", "5"))))
+    if body.meeting is not None:
+        try:
+            meeting = Meeting.model_validate(body.meeting)
+        except ValueError as exc:
+            raise HTTPException(422, f"meeting: {exc}") from None
+    else:
+        found, why = _suggestions(ctx, case_id, max(body.k, (body.index or 0) + 1))
+        if not found or body.index is None or not 0 <= body.index < len(found):
+            raise HTTPException(409, why or "no such suggestion")
+        meeting = found[body.index][0]
+    try:
+        plan_id = place(ctx.session, case_id=case_id, meeting=meeting, now=ctx.now)
+    except EditError as exc:
+        raise HTTPException(409, str(exc)) from None
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    ctx.audit("place", f"case:{case_id}", plan_id=plan_id, index=body.index)
+    return await after_form(request, PlaceResult(plan_id=plan_id, case=case_id))
+
+
+def _erasure_out(o: erasure.ErasureOutcome) -> ErasureResult:
+    return ErasureResult(
+        erased_parties=o.erased_parties, cancelled_meetings=o.cancelled_meetings,
+        deleted_messages=o.deleted_messages, plan_id=o.plan_id,
+    )  # fmt: skip
+
+
+@router.post("/api/cases/{case_id}/erase", response_model=ErasureResult, tags=["erasure"])
+async def erase_case(case_id: str, request: Request, ctx: Write) -> Any:
+    """Erase a case: cancel its invites, remove it and its parties' personal data."""
+    sender = Sender.from_settings(request.app.state.settings)
+    try:
+        outcome = erasure.erase_case(ctx.session, case_id=case_id, now=ctx.now, sender=sender)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    ctx.audit(
+        "erase_case", f"case:{case_id}", parties=outcome.erased_parties, plan_id=outcome.plan_id
+    )
+    return await after_form(request, _erasure_out(outcome))
+
+
+@router.post("/api/parties/{party_id}/erase", response_model=ErasureResult, tags=["erasure"])
+async def erase_party(party_id: str, request: Request, ctx: Write) -> Any:
+    """Erase one party (withdrawal): cancel the invites it affects, remove its personal data."""
+    sender = Sender.from_settings(request.app.state.settings)
+    try:
+        outcome = erasure.erase_party(ctx.session, party_id=party_id, now=ctx.now, sender=sender)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    ctx.audit("erase_party", f"party:{party_id}", plan_id=outcome.plan_id)
+    return await after_form(request, _erasure_out(outcome))
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@router.get("/cases/{case_id}", include_in_schema=False)
+def case_page(case_id: str, ctx: Page) -> Response:
+    problem, plan, case = _case_detail(ctx, case_id)
+    state = case_states(problem, plan)[case_id]
+    found, why = _suggestions(ctx, case_id, 5) if state.state != "scheduled" else ([], None)
+    return render(
+        ctx.request,
+        "case.html",
+        case=case,
+        state=state,
+        problem=problem,
+        suggestions=found or [],
+        suggestions_note=why,
+        erased={p.id for p in case.parties if p.name == erasure.ERASED_NAME},
+    )

@@ -1,0 +1,145 @@
+"""Import (JSON document, CSV sheets) and export of the problem and the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from scheduler.formats import DocumentError, Issue, load_problem
+from scheduler.storage.plans import current_plan, plan_document
+from scheduler.storage.problems import NoProblemError, export_problem, import_problem
+from scheduler.web.deps import Read, Write, after_form
+from scheduler.web.schemas import CountsOut, CsvImportResult, ImportResult, Problems
+from scheduler.web_services.csv_import import KINDS, SheetError, import_sheets
+
+router = APIRouter(tags=["data"])
+
+PROBLEM_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "description": "an rj-problem/1 document"}
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {k: {"type": "string", "format": "binary"} for k in KINDS},
+                }
+            }
+        },
+    }
+}
+
+
+def rejected(issues: list[Issue]) -> JSONResponse:
+    return JSONResponse(
+        {"detail": [{"path": i.path, "reason": i.reason} for i in issues]}, status_code=422
+    )
+
+
+def _counts(summary: Any) -> dict[str, CountsOut]:
+    return {k: CountsOut(**vars(c)) for k, c in summary.kinds().items()}
+
+
+@router.post(
+    "/api/import",
+    response_model=ImportResult,
+    responses={422: {"model": Problems}},
+    openapi_extra=PROBLEM_BODY,
+)
+async def import_document(request: Request, ctx: Write, replace: bool = False) -> Any:
+    """Import a problem document (strictly validated; on any problem nothing is written)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload = (await request.form()).get("file")
+        body = await upload.read() if upload is not None and not isinstance(upload, str) else b""
+        replace = replace or (await request.form()).get("replace") == "on"
+    else:
+        body = await request.body()
+    try:
+        problem = load_problem(body)
+        summary = import_problem(ctx.session, problem, replace=replace, now=ctx.now)
+    except DocumentError as exc:
+        ctx.session.rollback()
+        return rejected(exc.issues)
+    ctx.audit(
+        "import",
+        f"problem:{problem.name}",
+        format="json",
+        replace=replace,
+        cases=len(problem.cases),
+    )
+    return await after_form(request, ImportResult(name=summary.name, counts=_counts(summary)))
+
+
+@router.post(
+    "/api/import/csv",
+    response_model=CsvImportResult,
+    responses={422: {"model": Problems}},
+    openapi_extra=CSV_BODY,
+)
+async def import_csv(request: Request, ctx: Write) -> Any:
+    """Import CSV sheets (fields facilitators, venues, cases, parties); see docs/web.md."""
+    form = await request.form()
+    sheets: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key in ("csrf_token", "next"):
+            continue
+        if isinstance(value, str):
+            text = value
+        else:
+            if not value.filename and not value.size:
+                continue  # an empty file field of the HTML form
+            raw = await value.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return rejected([Issue(f"{key}.csv", "is not UTF-8 text")])
+        sheets[key] = text
+    if not sheets:
+        return rejected([Issue("", f"send at least one sheet: {', '.join(KINDS)}")])
+    try:
+        rows, summary = import_sheets(ctx.session, sheets, now=ctx.now)
+    except SheetError as exc:
+        ctx.session.rollback()
+        return rejected(exc.issues)
+    except DocumentError as exc:
+        ctx.session.rollback()
+        return rejected(exc.issues)
+    ctx.audit("import", "problem", format="csv", rows=rows)
+    return await after_form(request, CsvImportResult(rows=rows, counts=_counts(summary)))
+
+
+@router.get("/api/export", response_model=dict[str, Any], responses={404: {"model": Problems}})
+def export(ctx: Read) -> Any:
+    """The problem document held in the database."""
+    try:
+        doc = export_problem(ctx.session).to_doc()
+    except NoProblemError as exc:
+        raise HTTPException(404, str(exc)) from None
+    ctx.audit("export", "problem")
+    return doc
+
+
+@router.get("/api/export/plan", response_model=dict[str, Any])
+def export_plan(ctx: Read) -> Any:
+    """The plan in force: the confirmed plan, else the latest draft (an rj-plan/1 document)."""
+    row = current_plan(ctx.session)
+    if row is None:
+        raise HTTPException(404, "there is no plan yet")
+    return plan_document(ctx.session, row.id).to_doc()

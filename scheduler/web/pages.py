@@ -1,0 +1,50 @@
+"""The dashboard and the import page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import func, select
+from starlette.responses import Response
+
+from scheduler.storage.mail_models import OutboxMessage
+from scheduler.storage.models import PlanRow
+from scheduler.storage.problems import has_problem
+from scheduler.web.deps import Page
+from scheduler.web.plans import summary
+from scheduler.web.templating import render
+from scheduler.web_services.plan_edits import base_plan
+from scheduler.web_services.views import case_states
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def dashboard(ctx: Page) -> Response:
+    if not has_problem(ctx.session):
+        return render(
+            ctx.request, "dashboard.html", problem=None, groups={}, plans=[], plan_id=None, queued=0
+        )
+    problem, plan, plan_id = base_plan(ctx.session)
+    states = case_states(problem, plan)
+    groups: dict[str, list] = {"unscheduled": [], "scheduled": [], "open": []}
+    for case in problem.cases:
+        groups[states[case.id].state].append((case, states[case.id]))
+    groups["scheduled"].sort(key=lambda cs: cs[1].meeting.start)  # type: ignore[union-attr]
+    plans = [
+        summary(r)
+        for r in ctx.session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(5))
+    ]
+    queued = ctx.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+    )
+    return render(
+        ctx.request, "dashboard.html", problem=problem, groups=groups, plans=plans, plan_id=plan_id, queued=queued or 0,
+        default_limit=ctx.request.app.state.settings.solver_time_limit_seconds,
+    )  # fmt: skip
+
+
+@router.get("/import")
+def import_page(ctx: Page) -> Response:
+    return render(ctx.request, "import.html")

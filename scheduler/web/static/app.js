@@ -1,0 +1,56 @@
+// A little plain JS: confirmation dialogs, and a live progress bar for allocation jobs.
+"use strict";
+(function () {
+  const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
+  function follow(jobId, bar, label, done) {
+    const tick = async () => {
+      const res = await fetch(`/api/jobs/${jobId}`, { headers: { Accept: "application/json" } });
+      if (!res.ok) { label.textContent = `Could not read the job (${res.status}).`; return; }
+      const job = await res.json();
+      bar.value = job.progress;
+      label.textContent = `${job.status}: ${job.progress}%${job.message ? " – " + job.message : ""}${job.error ? " – " + job.error : ""}`;
+      if (job.status === "done" || job.status === "failed") { done(job); return; }
+      setTimeout(tick, 700);
+    };
+    tick();
+  }
+
+  const runForm = document.getElementById("run-form");
+  if (runForm) {
+    runForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const box = document.getElementById("progress");
+      const bar = document.getElementById("progress-bar");
+      const label = document.getElementById("progress-label");
+      box.hidden = false;
+      label.textContent = "Starting…";
+      const limit = runForm.elements.time_limit.value;
+      const res = await fetch("/api/jobs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+        body: JSON.stringify({ kind: runForm.elements.kind.value, time_limit: limit ? Number(limit) : null }),
+      });
+      if (!res.ok) { label.textContent = `Could not start: ${(await res.json()).detail}`; return; }
+      const job = await res.json();
+      follow(job.id, bar, label, (j) => {
+        if (j.status === "done") {
+          label.textContent = `Done: draft plan #${j.plan_id} is ready. Reloading…`;
+          setTimeout(() => window.location.reload(), 1200);
+        }
+      });
+    });
+  }
+
+  const jobBox = document.getElementById("job");
+  if (jobBox) {
+    follow(jobBox.dataset.job, document.getElementById("progress-bar"), document.getElementById("progress-label"), (j) => {
+      if (j.plan_id) document.getElementById("job-result").hidden = false;
+    });
+  }
+})();

@@ -1,0 +1,20 @@
+"""Jinja2 templates, with what every page needs (user, CSRF token) filled in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    user = getattr(request.state, "user", None)
+    context.setdefault("user", user)
+    context.setdefault("csrf_token", user.csrf_token if user else "")
+    context.setdefault("service_name", request.app.state.settings.service_name)
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,42 @@
+"""Thin adapter over the engine's `suggest(problem, plan, case_id, k)`.
+
+The engine returns placements; the web needs each as a plan meeting. Until the engine's
+suggest module exists in a build, `options` answers None ("not available"), which the
+pages and API report plainly rather than failing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from scheduler.domain import Meeting, Plan, Problem
+
+
+def available() -> bool:
+    return importlib.util.find_spec("scheduler.engine.suggest") is not None
+
+
+def options(problem: Problem, plan: Plan, case_id: str, k: int) -> list[tuple[Meeting, Any]] | None:
+    """Up to `k` ways to place the case as (meeting, cost or None), best first; None if unavailable."""
+    if not available():
+        return None
+    from scheduler.engine.suggest import suggest
+
+    out = []
+    for placement in suggest(problem, plan, case_id, k):
+        out.append((as_meeting(placement), getattr(placement, "cost", None)))
+    return out
+
+
+def as_meeting(placement: Any) -> Meeting:
+    if isinstance(placement, Meeting):
+        return placement
+    inner = getattr(placement, "meeting", None)
+    if isinstance(inner, Meeting):
+        return inner
+    if isinstance(inner, dict):
+        return Meeting.model_validate(inner)
+    if hasattr(placement, "to_doc"):
+        return Meeting.model_validate(placement.to_doc())
+    return Meeting.model_validate(placement)

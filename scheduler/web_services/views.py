@@ -1,0 +1,90 @@
+"""Read models for pages and the API: cases with their state, meetings by person and week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scheduler.domain import Meeting, Plan, Problem, Reason
+
+
+@dataclass
+class CaseState:
+    case_id: str
+    state: str  # scheduled | unscheduled | open
+    meeting: Meeting | None = None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def case_states(problem: Problem, plan: Plan | None) -> dict[str, CaseState]:
+    """Every case of the problem: scheduled (with its meeting), unscheduled (with reasons) or open."""
+    meetings = {m.case: m for m in plan.meetings} if plan else {}
+    reasons = {u.case: u.reasons for u in plan.unscheduled} if plan else {}
+    out = {}
+    for case in problem.cases:
+        if case.id in meetings:
+            out[case.id] = CaseState(case.id, "scheduled", meeting=meetings[case.id])
+        elif case.id in reasons:
+            out[case.id] = CaseState(case.id, "unscheduled", reasons=list(reasons[case.id]))
+        else:
+            out[case.id] = CaseState(case.id, "open")  # imported after the plan was made
+    return out
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of `day`'s ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass
+class Block:
+    """One meeting on a timeline: where it sits in its day column and what it says."""
+
+    case_id: str
+    reference: str
+    day: dt.date
+    start: str  # HH:MM
+    end: str
+    top: float  # percent of the visible day
+    height: float
+    label: str
+    status: str
+
+
+DAY_FROM, DAY_TO = 7 * 60, 21 * 60  # the visible part of a day on the timeline
+
+
+def week_blocks(
+    problem: Problem, meetings: list[Meeting], monday: dt.date, *, staff: bool = True
+) -> dict[dt.date, list[Block]]:
+    """The week's meetings as blocks per day (facilitators' on-site window when `staff`)."""
+    days = {monday + dt.timedelta(days=i): [] for i in range(7)}  # type: dict[dt.date, list[Block]]
+    span = DAY_TO - DAY_FROM
+    for m in meetings:
+        start, end = (
+            (m.facilitators_on_site.start, m.facilitators_on_site.end)
+            if staff
+            else (m.start, m.end)
+        )
+        if start.date() not in days:
+            continue
+        a = max(DAY_FROM, start.hour * 60 + start.minute)
+        b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
+        case = problem.case_by_id.get(m.case)
+        reference = case.reference if case else m.case
+        days[start.date()].append(
+            Block(
+                case_id=m.case,
+                reference=reference,
+                day=start.date(),
+                start=start.strftime("%H:%M"),
+                end=end.strftime("%H:%M"),
+                top=100 * (a - DAY_FROM) / span,
+                height=max(4.0, 100 * (b - a) / span),
+                label=f"{reference} · {m.venue}/{m.room}",
+                status=m.status,
+            )
+        )
+    for blocks in days.values():
+        blocks.sort(key=lambda b: b.start)
+    return days
