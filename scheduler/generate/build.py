@@ -1,0 +1,91 @@
+"""Assemble a complete `rj-problem/1` document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .cases import make_cases
+from .context import Ctx
+from .geography import dist, scope_for
+from .staff import facilitators, limit_travel, venues
+
+# size: (open cases, facilitators, venues)
+SIZES: dict[str, tuple[int, int, int]] = {
+    "small": (12, 8, 4),
+    "area": (60, 110, 25),
+    "region": (250, 400, 90),
+    "national": (1200, 2000, 450),
+}
+DEFAULT_START = dt.date(2027, 3, 1)  # a Monday; the horizon crosses the clocks going forward on 28 March
+POLICY = {
+    "settle_minutes": 15, "stagger_minutes": 15, "facilitator_before_minutes": 45,
+    "facilitator_after_minutes": 30, "min_victim_home_distance_km": 3.0, "travel_speed_kmh": 30.0,
+}
+
+
+def generate_problem(size: str, seed: int, tight: bool = False, start: dt.date | None = None) -> dict:
+    """A seeded synthetic problem document; the same arguments always give the same dict."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}: expected one of {', '.join(SIZES)}")
+    start = start or DEFAULT_START
+    n_cases, n_fac, n_ven = SIZES[size]
+    ctx = Ctx.create(seed, tight, start, scope_for(size))
+    fac = facilitators(ctx, n_fac)
+    ven = venues(ctx, n_ven)
+    limit_travel(ctx, fac, ven)
+    cases = make_cases(ctx, n_cases, fac, ven)
+    _conflicts(ctx, fac, cases)
+    name = f"{size}-{ctx.scope.slug}-s{seed}" + ("-tight" if tight else "")
+    return {
+        "format": "rj-problem/1",
+        "name": name,
+        "timezone": "Europe/London",
+        "horizon": {"start": start.isoformat(), "end": ctx.end.isoformat()},
+        "slot_minutes": 15,
+        "policy": dict(POLICY),
+        "facilitators": fac,
+        "venues": ven,
+        "cases": cases,
+        "keep_apart": _keep_apart(ctx, cases),
+        "existing": [],
+    }
+
+
+def _centre(ctx: Ctx, cid: str) -> dict:
+    t = ctx.case_place[cid].town
+    return {"lat": t.lat, "lon": t.lon}
+
+
+def _keep_apart(ctx: Ctx, cases: list[dict]) -> list[list[str]]:
+    """About one pair per 20 cases, between parties of two nearby cases."""
+    rng = ctx.rngs["links"]
+    pairs: set[tuple[str, str]] = set()
+    target = max(1, len(cases) // 20)
+    for _ in range(target * 5):
+        if len(pairs) >= target:
+            break
+        a = rng.choice(cases)
+        ca = _centre(ctx, a["id"])
+        region = ctx.case_place[a["id"]].region
+        near = [c for c in cases if c is not a and ctx.case_place[c["id"]].region == region
+                and dist(ca, _centre(ctx, c["id"])) <= 15]
+        if not near:
+            continue
+        b = rng.choice(near)
+        pa = rng.choice([p for p in a["parties"] if p["role"] != "supporter"])
+        pb = rng.choice([p for p in b["parties"] if p["role"] == "offender"])
+        pairs.add(tuple(sorted((pa["id"], pb["id"]), key=lambda s: int(s[1:]))))
+    return [list(p) for p in sorted(pairs, key=lambda p: int(p[0][1:]))]
+
+
+def _conflicts(ctx: Ctx, fac: list[dict], cases: list[dict]) -> None:
+    """A few declared conflicts of interest with a party of a case nearby."""
+    rng = ctx.rngs["links"]
+    for f in fac:
+        if rng.random() >= 0.03:
+            continue
+        region = ctx.fac_place[f["id"]].region
+        near = [c for c in cases if ctx.case_place[c["id"]].region == region
+                and dist(f["home"], _centre(ctx, c["id"])) <= 20]
+        if near:
+            f["conflicts"] = [rng.choice(rng.choice(near)["parties"])["id"]]
