@@ -84,7 +84,10 @@ class CaseMaker:
         return case
 
     def _prison_for(self, place: Place) -> dict | None:
-        near = [(dist(v["location"], {"lat": place.town.lat, "lon": place.town.lon}), v) for v in self.prisons]
+        """The nearest prison visits suite of the same region, if within 60 km."""
+        centre = {"lat": place.town.lat, "lon": place.town.lon}
+        near = [(dist(v["location"], centre), v) for v in self.prisons
+                if self.ctx.venue_place[v["id"]].region == place.region]
         near = [(d, v) for d, v in near if d <= 60]
         return min(near, key=lambda dv: dv[0])[1] if near else None
 

@@ -87,7 +87,7 @@ def _facilitator_time(ctx: Ctx, rng: random.Random, f: dict, staff: bool) -> Non
         weekly.append(av.weekly(days, begin if not tight else 570, begin + 480 if not tight else 930))
         if not tight and rng.random() < 0.3:
             weekly.append(av.weekly([rng.choice(days)], 720, 1230))
-        f["max_meetings_per_day"] = 2 if (not tight and rng.random() < 0.15) else 1
+        f["max_meetings_per_day"] = 2 if (not tight and rng.random() < 0.1) else 1
         f["max_meetings_per_week"] = rng.choice((2, 3, 3, 4)) if not tight else rng.choice((1, 1, 2))
         unavailable += av.holiday_blocks(ctx.holidays, ctx.end)
         if rng.random() < (0.4 if not tight else 0.55):
