@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from scheduler.domain import Plan, Problem
@@ -194,3 +195,34 @@ def test_sequence_never_falls(engine: Engine) -> None:
     seqs = [(m.method, m.sequence) for m in messages(engine) if m.recipient_id == "P18"]
     assert seqs == [("REQUEST", 0), ("REQUEST", 1), ("REQUEST", 2), ("CANCEL", 3)]
     assert len({m.uid for m in messages(engine) if m.recipient_id == "P18"}) == 1
+
+
+def test_confirm_plan_confirms_supersedes_and_queues_once(engine: Engine) -> None:
+    from scheduler.invites.outbox import confirm_plan
+    from scheduler.storage.plans import get_plan_or_raise, save_plan
+    from scheduler.storage.problems import import_problem
+
+    with transaction(engine) as session:
+        import_problem(session, example_problem(), now=NOW)
+        first = save_plan(session, example_plan(), kind="import", created_at=NOW)
+        second = save_plan(session, example_plan(without("C7")), kind="import", created_at=NOW)
+    with transaction(engine) as session:
+        summary = confirm_plan(session, plan_id=first, now=NOW, sender=SENDER)
+        assert summary.requests == 33
+        assert get_plan_or_raise(session, first).status == "confirmed"
+    with transaction(engine) as session:
+        assert confirm_plan(session, plan_id=first, now=NOW, sender=SENDER).queued == 0
+    with transaction(engine) as session:
+        summary = confirm_plan(session, plan_id=second, now=NOW, sender=SENDER)
+        assert (summary.cancels, summary.queued) == (4, 4)
+        assert get_plan_or_raise(session, first).status == "superseded"
+        assert get_plan_or_raise(session, second).status == "confirmed"
+
+
+def test_failed_confirmation_queues_nothing(engine: Engine) -> None:
+    from scheduler.invites.outbox import confirm_plan
+    from scheduler.storage.plans import PlanNotFoundError
+
+    with pytest.raises(PlanNotFoundError), transaction(engine) as session:
+        confirm_plan(session, plan_id=12345, now=NOW, sender=SENDER)
+    assert messages(engine) == []
