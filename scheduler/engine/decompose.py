@@ -178,10 +178,11 @@ def solve(
     t0 = time.monotonic()
     options = build_options(problem)
     parts = split(problem, options)
+    # The time limit is for the solver: the pre-filter (a few seconds at most) comes first.
     total = sum(len(p) for p in parts) or 1
     results: list[PartResult] = []
     done = 0
-    deadline = t0 + time_limit
+    deadline = time.monotonic() + time_limit
     for i, ids in enumerate(parts):
         left = max(0.1, deadline - time.monotonic())
         share = left * len(ids) / max(1, total - done)

@@ -381,17 +381,51 @@ def attendee_starts(
                 if common is not None and not common.contains(*timing.side_window(case, side, s)):
                     ok = False
                     break
-            if ok and clock.window_is_clear(lo, hi):
+            if ok and ctx_clear(clock, horizon, lo, hi):
                 out.append(s)
         day += dt.timedelta(days=1)
     return tuple(out)
 
 
+def ctx_clear(clock: Clock, horizon: Horizon, lo: Instant, hi: Instant) -> bool:
+    """`Clock.window_is_clear`, with the horizon's clock changes looked up once."""
+    for at, change in _changes(clock, horizon):
+        if change > 0 and lo < at < hi:  # the missing hour lies inside
+            return False
+        if change < 0 and lo < at - change and hi > at + change:  # the repeated hour
+            return False
+    return True
+
+
+_CHANGES: dict[tuple[str, dt.date, dt.date], list[tuple[Instant, int]]] = {}
+
+
+def _changes(clock: Clock, horizon: Horizon) -> list[tuple[Instant, int]]:
+    key = (clock.zone_name, horizon.first, horizon.last)
+    if key not in _CHANGES:
+        one = dt.timedelta(days=1)
+        _CHANGES[key] = clock.transitions(horizon.first - one, horizon.last + one)
+    return _CHANGES[key]
+
+
 def staff_starts(
     case: Case, timing: Timing, starts: Iterable[Instant], avail: Stretches
 ) -> tuple[Instant, ...]:
-    """The starts at which `[s−B, e+F)` lies inside `avail` (a facilitator's or a venue's)."""
-    return tuple(s for s in starts if avail.contains(*timing.staff_window(case, s)))
+    """The starts at which `[s−B, e+F)` lies inside `avail` (a facilitator's or a venue's).
+
+    One merge-like walk over the sorted starts and stretches: this runs for every
+    (case, facilitator) pair, so a bisect per start was the pre-filter's hot spot.
+    """
+    out = []
+    spans = avail.intervals
+    i = 0
+    for s in starts:
+        lo, hi = timing.staff_window(case, s)
+        while i < len(spans) and spans[i][1] < hi:
+            i += 1
+        if i < len(spans) and spans[i][0] <= lo:
+            out.append(s)
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- results

@@ -117,6 +117,16 @@ def _travel_violations(m: Model, picks: list[Chosen]) -> list[tuple[str, str, st
     return out
 
 
+def _new_solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.max_time_in_seconds = seconds
+    s.parameters.num_workers = workers
+    # Presolve probing spent whole seconds on the area-size model (tens of thousands
+    # of literals) before any search; without it the first solution comes at once.
+    s.parameters.cp_model_probing_level = 0
+    return s
+
+
 def _hint(m: Model, solver: cp_model.CpSolver) -> None:
     m.cp.clear_hints()
     for var in m.all_vars():
@@ -147,6 +157,8 @@ def solve_part(
     optimal = True
     solver: cp_model.CpSolver | None = None
     carry = 0.0
+    for cid, cv in m.cases.items():  # a first solution: only the pins
+        m.cp.add_hint(cv.sched, int(cid in m.pinned))
     for i, (name, expr) in enumerate(zip(LEVELS, exprs, strict=True)):
         if progress:
             progress(i / 3, f"level {i + 1}: {name.replace('_', ' ')}")
@@ -157,9 +169,7 @@ def solve_part(
         else:
             m.cp.minimize(expr)
         while True:
-            s = cp_model.CpSolver()
-            s.parameters.max_time_in_seconds = max(0.05, level_end - time.monotonic())
-            s.parameters.num_workers = workers
+            s = _new_solver(max(0.05, level_end - time.monotonic()), workers)
             status = s.solve(m.cp)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
@@ -169,11 +179,21 @@ def solve_part(
             for cut in cuts:
                 travel_between_venues(m, *cut)
             _hint(m, s)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if solver is None:
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver is None:
+            # No plan in time at level 1: fall back to the pins alone (always valid,
+            # since `check_pins` kept only pins that agree with each other).
+            optimal = False
+            for cid, cv in m.cases.items():
+                if cid not in m.pinned:
+                    m.cp.add(cv.sched == 0)
+            s = _new_solver(max(1.0, level_end - time.monotonic()), workers)
+            status = s.solve(m.cp)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 raise RuntimeError(
                     f"no plan found for {len(case_ids)} cases ({s.status_name(status)})"
                 )
+        elif status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            assert solver is not None
             optimal = False  # keep the previous level's solution
             values[name] = int(round(solver.value(expr)))
             bounds[name] = values[name]

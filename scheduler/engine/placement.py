@@ -1,0 +1,432 @@
+"""Placing one case among fixed meetings: the exact single-case search.
+
+Shared by `reasons` (the "could it be placed alone, pinned meetings kept?" test),
+`suggest` (the best k placements against a whole plan) and `greedy` (the first
+feasible placement, case after case). The static rules come from the options
+(`options.py`: rules 1–6 static and rule 3's availability); this module adds what
+depends on the other meetings: rooms and waiting rooms (rule 4), keep-apart (7),
+facilitators' overlaps and travel gaps (8) and workload caps (9).
+
+A fixed meeting is read from the meeting itself (its on-site and attendance windows),
+so meetings of cases no longer in the problem still hold their rooms and people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from scheduler.domain import Attendance, Case, Meeting, Side, Window
+from scheduler.engine.extract import entrances
+from scheduler.engine.objective import party_km
+from scheduler.engine.options import CaseOptions, Options
+from scheduler.geo import haversine_km, km_rounded_up, travel_minutes
+from scheduler.timeutil import Instant
+
+Order = Literal["best", "first"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One feasible meeting for a case; `cost` is its soft cost (the max-load term aside)."""
+
+    case_id: str
+    start: dt.datetime  # local conference start
+    venue: str
+    room: str
+    waiting: tuple[str, str]  # (victim side, offender side)
+    entrances: tuple[str | None, str | None]  # (victim side, offender side)
+    lead: str
+    cos: tuple[str, ...]
+    cost: int
+
+    @property
+    def facilitators(self) -> tuple[str, ...]:
+        return (self.lead, *self.cos)
+
+    def to_meeting(self, problem, status: str = "proposed") -> Meeting:  # type: ignore[no-untyped-def]
+        """The full plan meeting (attendance rows, on-site window) for this placement."""
+        from scheduler.engine.options import Timing
+        from scheduler.timeutil import Clock
+
+        clock = Clock(problem.timezone)
+        timing = Timing.of(problem)
+        case = problem.case_by_id[self.case_id]
+        s = clock.instant(self.start)
+        rooms: dict[Side, str] = {"victim": self.waiting[0], "offender": self.waiting[1]}
+        doors: dict[Side, str | None] = {"victim": self.entrances[0], "offender": self.entrances[1]}
+        rows = []
+        for p in case.attendees:
+            side = case.side_of(p)
+            assert side is not None
+            a, b = timing.side_window(case, side, s)
+            row = {
+                "party": p.id,
+                "side": side,
+                "waiting_room": rooms[side],
+                "arrive": clock.local(a),
+                "leave": clock.local(b),
+            }
+            if doors[side] is not None:
+                row["entrance"] = doors[side]
+            rows.append(Attendance(**row))
+        lo, hi = timing.staff_window(case, s)
+        return Meeting(
+            case=self.case_id,
+            status=status,  # type: ignore[arg-type]
+            start=clock.local(s),
+            end=clock.local(s + case.duration_minutes),
+            venue=self.venue,
+            room=self.room,
+            lead=self.lead,
+            co_facilitators=list(self.cos),
+            facilitators_on_site=Window(start=clock.local(lo), end=clock.local(hi)),
+            attendance=rows,
+        )
+
+
+@dataclass(frozen=True)
+class _Booked:
+    case: str
+    venue: str
+    lo: Instant  # facilitators' on-site window
+    hi: Instant
+    day: dt.date  # local date of the conference start
+    week: tuple[int, int]
+
+
+class Occupancy:
+    """What fixed meetings hold: rooms, waiting rooms, facilitators, parties at venues."""
+
+    def __init__(self, options: Options, meetings: Iterable[Meeting] = ()) -> None:
+        self.options = options
+        self.problem = options.problem
+        self.rooms: dict[tuple[str, str], list[tuple[Instant, Instant, str]]] = defaultdict(list)
+        self.waiting: dict[tuple[str, str], list[tuple[Instant, Instant, str]]] = defaultdict(list)
+        self.facs: dict[str, list[_Booked]] = defaultdict(list)
+        self.per_day: dict[tuple[str, dt.date], int] = defaultdict(int)
+        self.per_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        self.present: dict[str, list[tuple[str, Instant, Instant, str]]] = defaultdict(list)
+        self.at_venue: dict[str, list[tuple[Instant, Instant, str]]] = defaultdict(list)
+        self.partners: dict[str, set[str]] = defaultdict(set)
+        for p, q in self.problem.keep_apart:
+            self.partners[p].add(q)
+            self.partners[q].add(p)
+        self.meetings: list[Meeting] = []
+        for m in meetings:
+            self.add(m)
+
+    def add(self, m: Meeting) -> None:
+        clock = self.options.clock
+        lo = clock.instant(m.facilitators_on_site.start)
+        hi = clock.instant(m.facilitators_on_site.end, "end")
+        hull_lo = min([lo, *(clock.instant(a.arrive) for a in m.attendance)])
+        hull_hi = max([hi, *(clock.instant(a.leave, "end") for a in m.attendance)])
+        self.rooms[(m.venue, m.room)].append((hull_lo, hull_hi, m.case))
+        self.at_venue[m.venue].append((hull_lo, hull_hi, m.case))
+        for w in {a.waiting_room for a in m.attendance}:
+            self.waiting[(m.venue, w)].append((hull_lo, hull_hi, m.case))
+        day = m.start.date()
+        week = day.isocalendar()[:2]
+        for f in m.facilitators:
+            self.facs[f].append(_Booked(m.case, m.venue, lo, hi, day, week))
+            self.per_day[(f, day)] += 1
+            self.per_week[(f, week)] += 1
+        for a in m.attendance:
+            a_lo, a_hi = clock.instant(a.arrive), clock.instant(a.leave, "end")
+            self.present[a.party].append((m.venue, a_lo, a_hi, m.case))
+        self.meetings.append(m)
+
+    # ------------------------------------------------------------------ checks
+
+    def room_free(self, v: str, r: str, lo: Instant, hi: Instant) -> bool:
+        return not any(a < hi and lo < b for a, b, _ in self.rooms.get((v, r), ()))
+
+    def free_waiting_rooms(self, v: str, lo: Instant, hi: Instant) -> list[str]:
+        venue = self.problem.venue_by_id[v]
+        return [
+            w
+            for w in venue.waiting_rooms
+            if not any(a < hi and lo < b for a, b, _ in self.waiting.get((v, w), ()))
+        ]
+
+    def apart_ok(self, case: Case, v: str, s: Instant) -> bool:
+        """Rule 7: no attendee meets a keep-apart partner at venue v with overlapping windows."""
+        timing = self.options.timing
+        for p in case.attendees:
+            for q in self.partners.get(p.id, ()):
+                side = case.side_of(p)
+                lo, hi = timing.side_window(case, side, s)  # type: ignore[arg-type]
+                for venue, a, b, _ in self.present.get(q, ()):
+                    if venue == v and a < hi and lo < b:
+                        return False
+        return True
+
+    def facilitator_free(self, f: str, v: str, lo: Instant, hi: Instant, day: dt.date) -> bool:
+        """Rules 8 and 9: no overlap, room to travel between same-day venues, caps kept."""
+        fac = self.problem.facilitator_by_id[f]
+        if fac.max_meetings_per_day is not None and (
+            self.per_day.get((f, day), 0) >= fac.max_meetings_per_day
+        ):
+            return False
+        week = day.isocalendar()[:2]
+        if fac.max_meetings_per_week is not None and (
+            self.per_week.get((f, week), 0) >= fac.max_meetings_per_week
+        ):
+            return False
+        for b in self.facs.get(f, ()):
+            if b.lo < hi and lo < b.hi:
+                return False
+            if b.day == day and b.venue != v:
+                gap = max(lo, b.lo) - min(hi, b.hi)
+                if gap < self.travel(v, b.venue):
+                    return False
+        return True
+
+    def travel(self, v1: str, v2: str) -> int:
+        vb = self.problem.venue_by_id
+        km = haversine_km(vb[v1].location, vb[v2].location)
+        return travel_minutes(km, self.problem.policy.travel_speed_kmh)
+
+    def blockers(
+        self, v: str, lo: Instant, hi: Instant, facs: Iterable[str], day: dt.date, case: Case
+    ) -> set[str]:
+        """Cases of fixed meetings holding a room, waiting room, keep-apart partner or one of
+        `facs` (by overlap, or by sharing the day of a capped facilitator) at v then."""
+        out = {c for a, b, c in self.at_venue.get(v, ()) if a < hi and lo < b}
+        for p in case.attendees:
+            for q in self.partners.get(p.id, ()):
+                out |= {c for w, a, b, c in self.present.get(q, ()) if w == v and a < hi and lo < b}
+        for f in facs:
+            fac = self.problem.facilitator_by_id[f]
+            week = day.isocalendar()[:2]
+            day_full = fac.max_meetings_per_day is not None and (
+                self.per_day.get((f, day), 0) >= fac.max_meetings_per_day
+            )
+            week_full = fac.max_meetings_per_week is not None and (
+                self.per_week.get((f, week), 0) >= fac.max_meetings_per_week
+            )
+            for b in self.facs.get(f, ()):
+                if (
+                    (b.lo < hi and lo < b.hi)
+                    or (day_full and b.day == day)
+                    or (week_full and b.week == week)
+                ):
+                    out.add(b.case)
+        return out
+
+
+# ---------------------------------------------------------------------- teams
+
+
+@dataclass(frozen=True)
+class Team:
+    lead: str
+    cos: tuple[str, ...]
+    cost: int  # continuity, facilitators' travel, interpreter, gender preference
+    rank: tuple[int, ...]  # document order of lead then cos (for "first feasible")
+
+
+def teams_at(options: Options, case: Case, o: CaseOptions, v: str) -> list[Team]:
+    """Every rule-2 team whose members all can reach v and have some free time (rule 6 travel)."""
+    problem = options.problem
+    index = {f.id: i for i, f in enumerate(problem.facilitators)}
+    pool = [f for f in o.team.cos if f in o.facilitator_starts and v in o.reach.get(f, ())]
+    pool.sort(key=index.__getitem__)
+    out = []
+    need = o.team.required - 1
+    for lead in pool:
+        if lead not in o.team.leads:
+            continue
+        rest = [f for f in pool if f != lead]
+        for cos in _combos(rest, need):
+            if o.team.team_ok(lead, cos):
+                cost = team_cost(options, case, v, lead, cos)
+                out.append(Team(lead, cos, cost, (index[lead], *(index[f] for f in cos))))
+    return out
+
+
+def _combos(items: list[str], k: int) -> Iterator[tuple[str, ...]]:
+    from itertools import combinations
+
+    return combinations(items, k)
+
+
+def team_cost(options: Options, case: Case, v: str, lead: str, cos: tuple[str, ...]) -> int:
+    problem = options.problem
+    w = problem.policy.weights
+    facs = [problem.facilitator_by_id[f] for f in (lead, *cos)]
+    venue = problem.venue_by_id[v]
+    cost = 0
+    if case.preferred_facilitators and lead not in case.preferred_facilitators:
+        cost += w.continuity
+    cost += w.travel_per_km * sum(km_rounded_up(haversine_km(f.home, venue.location)) for f in facs)
+    for p in case.attendees:
+        if not any(p.needs.language in f.languages for f in facs):
+            cost += w.interpreter
+        wish = p.facilitator_gender
+        if wish is not None and not wish.required and not any(f.gender == wish.value for f in facs):
+            cost += w.gender_preference
+    return cost
+
+
+# ---------------------------------------------------------------------- search
+
+
+def search(
+    occ: Occupancy,
+    case_id: str,
+    *,
+    order: Order = "best",
+    k: int = 1,
+    options_of_case: CaseOptions | None = None,
+    only: tuple[Instant, str] | None = None,
+) -> list[Placement]:
+    """Up to k feasible placements of one case, given the fixed meetings in `occ`.
+
+    "best": the k cheapest by soft cost, one (the cheapest team) per (start, venue);
+    "first": earliest start, first venue in document order, first team in document
+    order (what a coordinator does by hand). `only` restricts to one (start, venue).
+    """
+    options = occ.options
+    problem = options.problem
+    case = problem.case_by_id[case_id]
+    o = options_of_case or options.cases[case_id]
+    if not o.schedulable or k <= 0:
+        return []
+    timing, clock = options.timing, options.clock
+    w = problem.policy.weights
+    vindex = {v.id: i for i, v in enumerate(problem.venues)}
+    teams: dict[str, list[Team]] = {}
+    for v in o.venues:
+        ts = teams_at(options, case, o, v)
+        if ts:
+            ts.sort(key=(lambda t: (t.cost, t.rank)) if order == "best" else (lambda t: t.rank))
+            teams[v] = ts
+    fstart = {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
+    ptravel = {
+        v: w.travel_per_km * sum(party_km(p, problem.venue_by_id[v]) for p in case.attendees)
+        for v in teams
+    }
+    first_day = problem.horizon.start
+
+    def wait_cost(s: Instant) -> int:
+        return w.wait_per_day * case.priority * (clock.local_date(s) - first_day).days
+
+    slots: list[tuple[int, Instant, int, str]] = []
+    for v, ts in teams.items():
+        for s in o.venue_starts.get(v, ()):
+            if only is not None and (s, v) != only:
+                continue
+            lb = wait_cost(s) + ptravel[v] + ts[0].cost if order == "best" else 0
+            slots.append((lb, s, vindex[v], v))
+    slots.sort()
+    found: list[tuple[int, int, Placement]] = []  # max-heap on cost via negation
+    n = 0
+    for lb, s, _, v in slots:
+        if order == "best" and len(found) >= k and lb >= -found[0][0]:
+            break
+        p = _place(occ, case, o, v, s, teams[v], fstart, timing)
+        if p is None:
+            continue
+        cost = wait_cost(s) + ptravel[v] + p[1]
+        placement = _placement(occ, case, v, s, p[0], cost, p[2], p[3])
+        n += 1
+        if order == "first":
+            found.append((-cost, -n, placement))
+            if len(found) >= k:
+                break
+            continue
+        if len(found) < k:
+            heapq.heappush(found, (-cost, -n, placement))
+        elif cost < -found[0][0]:
+            heapq.heapreplace(found, (-cost, -n, placement))
+    if order == "first":
+        return [pl for _, _, pl in found]
+    return [pl for _, _, pl in sorted(found, key=lambda x: (-x[0], -x[1]))]
+
+
+def _place(  # type: ignore[no-untyped-def]
+    occ: Occupancy, case: Case, o: CaseOptions, v: str, s: Instant, teams, fstart, timing
+):
+    """(team, team cost, room, waiting rooms) at (s, v), or None."""
+    lo, hi = timing.hull(case, s)
+    room = next((r for r in o.rooms.get(v, ()) if occ.room_free(v, r, lo, hi)), None)
+    if room is None:
+        return None
+    waits = occ.free_waiting_rooms(v, lo, hi)
+    if len(waits) < 2 or not occ.apart_ok(case, v, s):
+        return None
+    f_lo, f_hi = timing.staff_window(case, s)
+    day = occ.options.clock.local_date(s)
+    free: dict[str, bool] = {}
+
+    def ok(f: str) -> bool:
+        if f not in free:
+            free[f] = s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
+        return free[f]
+
+    for t in teams:
+        if ok(t.lead) and all(ok(f) for f in t.cos):
+            return t, t.cost, room, (waits[0], waits[1])
+    return None
+
+
+def _placement(
+    occ: Occupancy,
+    case: Case,
+    v: str,
+    s: Instant,
+    team: Team,
+    cost: int,
+    room: str,
+    waits: tuple[str, str],
+) -> Placement:
+    doors = entrances(occ.problem.venue_by_id[v], case.requires_separate_entrances)
+    return Placement(
+        case_id=case.id,
+        start=occ.options.clock.local(s),
+        venue=v,
+        room=room,
+        waiting=waits,
+        entrances=(doors["victim"], doors["offender"]),
+        lead=team.lead,
+        cos=team.cos,
+        cost=cost,
+    )
+
+
+def feasible_slots(
+    occ: Occupancy, case_id: str, o: CaseOptions | None = None
+) -> list[tuple[Instant, str, frozenset[str]]]:
+    """Every (start, venue) where the case fits, with the facilitators free to sit there."""
+    options = occ.options
+    case = options.problem.case_by_id[case_id]
+    o = o or options.cases[case_id]
+    if not o.schedulable:
+        return []
+    timing = options.timing
+    fstart = {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
+    out = []
+    for v in o.venues:
+        ts = teams_at(options, case, o, v)
+        if not ts:
+            continue
+        for s in o.venue_starts.get(v, ()):
+            p = _place(occ, case, o, v, s, ts, fstart, timing)
+            if p is None:
+                continue
+            f_lo, f_hi = timing.staff_window(case, s)
+            day = options.clock.local_date(s)
+            capable = frozenset(
+                f
+                for t in ts
+                for f in (t.lead, *t.cos)
+                if s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
+            )
+            out.append((s, v, capable))
+    return out
