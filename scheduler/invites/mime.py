@@ -65,7 +65,7 @@ def build_message(
         params={"method": method, "charset": "UTF-8"},
     )
     msg.make_mixed()
-    msg.attach(alternative)
+    msg.attach(alternative)  # type: ignore[arg-type]  # a MIMEPart is what belongs here
     msg.add_attachment(
         ics,
         maintype="application",

@@ -111,20 +111,20 @@ def queue_invites(
     }
     summary = QueueSummary()
     # Cancellations first, so that a recipient's old event is gone before any new one.
-    for key, state in states.items():
-        if state.active and key not in wanted:
-            _cancel(session, state, now, sender, summary)
+    for key, old in states.items():
+        if old.active and key not in wanted:
+            _cancel(session, old, now, sender, summary)
     for key, event in wanted.items():
         state = states.get(key)
         if state is None:
-            state = InviteState(
+            fresh = InviteState(
                 case_id=event.case_id,
                 recipient_kind=event.recipient_kind,
                 recipient_id=event.recipient_id,
                 created_at=now,
             )
-            session.add(state)
-            _request(session, summary, state, event, make_uid(sender), 0, now, sender)
+            session.add(fresh)
+            _request(session, summary, fresh, event, make_uid(sender), 0, now, sender)
             summary.requests += 1
         elif not state.active:
             _request(session, summary, state, event, make_uid(sender), 0, now, sender)
