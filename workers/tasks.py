@@ -176,8 +176,13 @@ def sweep_outbox() -> int:
 
 
 def mail_queue_length() -> int:
+    from kombu.exceptions import ChannelError
+
     with app.connection_for_read() as conn:
-        return int(conn.default_channel.queue_declare("mail", passive=True).message_count)
+        try:
+            return int(conn.default_channel.queue_declare("mail", passive=True).message_count)
+        except ChannelError:  # Redis drops an empty list's key: no queue means none waiting
+            return 0
 
 
 def queue_sends(outbox_ids: list[int]) -> None:
