@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,7 +24,8 @@ from scheduler.domain import Attendance, Case, Meeting, Side, Window
 from scheduler.engine.extract import entrances
 from scheduler.engine.objective import party_km
 from scheduler.engine.options import CaseOptions, Options
-from scheduler.geo import haversine_km, km_rounded_up, travel_minutes
+from scheduler.engine.team_pick import Team, TeamPicker
+from scheduler.geo import haversine_km, travel_minutes
 from scheduler.timeutil import Instant
 
 Order = Literal["best", "first"]
@@ -220,60 +221,6 @@ class Occupancy:
         return out
 
 
-# ---------------------------------------------------------------------- teams
-
-
-@dataclass(frozen=True)
-class Team:
-    lead: str
-    cos: tuple[str, ...]
-    cost: int  # continuity, facilitators' travel, interpreter, gender preference
-    rank: tuple[int, ...]  # document order of lead then cos (for "first feasible")
-
-
-def teams_at(options: Options, case: Case, o: CaseOptions, v: str) -> list[Team]:
-    """Every rule-2 team whose members all can reach v and have some free time (rule 6 travel)."""
-    problem = options.problem
-    index = {f.id: i for i, f in enumerate(problem.facilitators)}
-    pool = [f for f in o.team.cos if f in o.facilitator_starts and v in o.reach.get(f, ())]
-    pool.sort(key=index.__getitem__)
-    out = []
-    need = o.team.required - 1
-    for lead in pool:
-        if lead not in o.team.leads:
-            continue
-        rest = [f for f in pool if f != lead]
-        for cos in _combos(rest, need):
-            if o.team.team_ok(lead, cos):
-                cost = team_cost(options, case, v, lead, cos)
-                out.append(Team(lead, cos, cost, (index[lead], *(index[f] for f in cos))))
-    return out
-
-
-def _combos(items: list[str], k: int) -> Iterator[tuple[str, ...]]:
-    from itertools import combinations
-
-    return combinations(items, k)
-
-
-def team_cost(options: Options, case: Case, v: str, lead: str, cos: tuple[str, ...]) -> int:
-    problem = options.problem
-    w = problem.policy.weights
-    facs = [problem.facilitator_by_id[f] for f in (lead, *cos)]
-    venue = problem.venue_by_id[v]
-    cost = 0
-    if case.preferred_facilitators and lead not in case.preferred_facilitators:
-        cost += w.continuity
-    cost += w.travel_per_km * sum(km_rounded_up(haversine_km(f.home, venue.location)) for f in facs)
-    for p in case.attendees:
-        if not any(p.needs.language in f.languages for f in facs):
-            cost += w.interpreter
-        wish = p.facilitator_gender
-        if wish is not None and not wish.required and not any(f.gender == wish.value for f in facs):
-            cost += w.gender_preference
-    return cost
-
-
 # ---------------------------------------------------------------------- search
 
 
@@ -285,12 +232,14 @@ def search(
     k: int = 1,
     options_of_case: CaseOptions | None = None,
     only: tuple[Instant, str] | None = None,
+    prefer: frozenset[str] = frozenset(),
 ) -> list[Placement]:
     """Up to k feasible placements of one case, given the fixed meetings in `occ`.
 
     "best": the k cheapest by soft cost, one (the cheapest team) per (start, venue);
     "first": earliest start, first venue in document order, first team in document
-    order (what a coordinator does by hand). `only` restricts to one (start, venue).
+    order (what a coordinator does by hand). `only` restricts to one (start, venue);
+    `prefer` puts these facilitators first in "first" order.
     """
     options = occ.options
     problem = options.problem
@@ -298,19 +247,13 @@ def search(
     o = options_of_case or options.cases[case_id]
     if not o.schedulable or k <= 0:
         return []
-    timing, clock = options.timing, options.clock
+    clock = options.clock
     w = problem.policy.weights
     vindex = {v.id: i for i, v in enumerate(problem.venues)}
-    teams: dict[str, list[Team]] = {}
-    for v in o.venues:
-        ts = teams_at(options, case, o, v)
-        if ts:
-            ts.sort(key=(lambda t: (t.cost, t.rank)) if order == "best" else (lambda t: t.rank))
-            teams[v] = ts
-    fstart = {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
+    pickers = _pickers(options, case, o)
     ptravel = {
         v: w.travel_per_km * sum(party_km(p, problem.venue_by_id[v]) for p in case.attendees)
-        for v in teams
+        for v in pickers
     }
     first_day = problem.horizon.start
 
@@ -318,24 +261,23 @@ def search(
         return w.wait_per_day * case.priority * (clock.local_date(s) - first_day).days
 
     slots: list[tuple[int, Instant, int, str]] = []
-    for v, ts in teams.items():
+    for v, picker in pickers.items():
         for s in o.venue_starts.get(v, ()):
             if only is not None and (s, v) != only:
                 continue
-            lb = wait_cost(s) + ptravel[v] + ts[0].cost if order == "best" else 0
+            lb = wait_cost(s) + ptravel[v] + picker.cheapest.cost if order == "best" else 0
             slots.append((lb, s, vindex[v], v))
     slots.sort()
-    found: list[tuple[int, int, Placement]] = []  # max-heap on cost via negation
-    n = 0
-    for lb, s, _, v in slots:
+    found: list[tuple[int, int, Placement]] = []  # a max-heap on cost (negated)
+    for n, (lb, s, _, v) in enumerate(slots):
         if order == "best" and len(found) >= k and lb >= -found[0][0]:
             break
-        p = _place(occ, case, o, v, s, teams[v], fstart, timing)
-        if p is None:
+        got = _place(occ, case, o, v, s, pickers[v], order, prefer)
+        if got is None:
             continue
-        cost = wait_cost(s) + ptravel[v] + p[1]
-        placement = _placement(occ, case, v, s, p[0], cost, p[2], p[3])
-        n += 1
+        team, room, waits = got
+        cost = wait_cost(s) + ptravel[v] + team.cost
+        placement = _placement(occ, case, v, s, team, cost, room, waits)
         if order == "first":
             found.append((-cost, -n, placement))
             if len(found) >= k:
@@ -350,10 +292,42 @@ def search(
     return [pl for _, _, pl in sorted(found, key=lambda x: (-x[0], -x[1]))]
 
 
-def _place(  # type: ignore[no-untyped-def]
-    occ: Occupancy, case: Case, o: CaseOptions, v: str, s: Instant, teams, fstart, timing
+def _pickers(options: Options, case: Case, o: CaseOptions) -> dict[str, TeamPicker]:
+    """A team picker per safe venue where some qualified team could sit at all."""
+    out = {}
+    for v in o.venues:
+        picker = TeamPicker(options, case, o, v)
+        if picker.cheapest is not None:
+            out[v] = picker
+    return out
+
+
+def _place(
+    occ: Occupancy,
+    case: Case,
+    o: CaseOptions,
+    v: str,
+    s: Instant,
+    picker: TeamPicker,
+    order: Order,
+    prefer: frozenset[str] = frozenset(),
+) -> tuple[Team, str, tuple[str, str]] | None:
+    """(team, room, waiting rooms) at (s, v), or None."""
+    free = _free_at(occ, case, o, v, s)
+    if free is None:
+        return None
+    room, waits, ok = free
+    team = picker.best(ok) if order == "best" else picker.first(ok, prefer)
+    if team is None:
+        return None
+    return team, room, waits
+
+
+def _free_at(  # type: ignore[no-untyped-def]
+    occ: Occupancy, case: Case, o: CaseOptions, v: str, s: Instant
 ):
-    """(team, team cost, room, waiting rooms) at (s, v), or None."""
+    """(room, waiting rooms, "is facilitator free" test) at (s, v), or None if the venue is full."""
+    timing = occ.options.timing
     lo, hi = timing.hull(case, s)
     room = next((r for r in o.rooms.get(v, ()) if occ.room_free(v, r, lo, hi)), None)
     if room is None:
@@ -363,17 +337,29 @@ def _place(  # type: ignore[no-untyped-def]
         return None
     f_lo, f_hi = timing.staff_window(case, s)
     day = occ.options.clock.local_date(s)
-    free: dict[str, bool] = {}
+    memo: dict[str, bool] = {}
 
     def ok(f: str) -> bool:
-        if f not in free:
-            free[f] = s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
-        return free[f]
+        if f not in memo:
+            memo[f] = _starts_of(o, f).__contains__(s) and occ.facilitator_free(
+                f, v, f_lo, f_hi, day
+            )
+        return memo[f]
 
-    for t in teams:
-        if ok(t.lead) and all(ok(f) for f in t.cos):
-            return t, t.cost, room, (waits[0], waits[1])
-    return None
+    return room, (waits[0], waits[1]), ok
+
+
+_STARTS: dict[tuple[int, str], frozenset[Instant]] = {}
+
+
+def _starts_of(o: CaseOptions, f: str) -> frozenset[Instant]:
+    key = (id(o), f)
+    got = _STARTS.get(key)
+    if got is None:
+        if len(_STARTS) > 50_000:  # a bounded cache: options objects come and go
+            _STARTS.clear()
+        got = _STARTS[key] = frozenset(o.facilitator_starts.get(f, ()))
+    return got
 
 
 def _placement(
@@ -403,30 +389,17 @@ def _placement(
 def feasible_slots(
     occ: Occupancy, case_id: str, o: CaseOptions | None = None
 ) -> list[tuple[Instant, str, frozenset[str]]]:
-    """Every (start, venue) where the case fits, with the facilitators free to sit there."""
+    """Every (start, venue) where the case fits, with the qualified facilitators free there."""
     options = occ.options
     case = options.problem.case_by_id[case_id]
     o = o or options.cases[case_id]
     if not o.schedulable:
         return []
-    timing = options.timing
-    fstart = {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
     out = []
-    for v in o.venues:
-        ts = teams_at(options, case, o, v)
-        if not ts:
-            continue
+    for v, picker in _pickers(options, case, o).items():
         for s in o.venue_starts.get(v, ()):
-            p = _place(occ, case, o, v, s, ts, fstart, timing)
-            if p is None:
+            free = _free_at(occ, case, o, v, s)
+            if free is None or picker.first(free[2]) is None:
                 continue
-            f_lo, f_hi = timing.staff_window(case, s)
-            day = options.clock.local_date(s)
-            capable = frozenset(
-                f
-                for t in ts
-                for f in (t.lead, *t.cos)
-                if s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
-            )
-            out.append((s, v, capable))
+            out.append((s, v, frozenset(f for f in picker.pool if free[2](f))))
     return out
