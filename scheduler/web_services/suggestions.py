@@ -25,13 +25,15 @@ def options(problem: Problem, plan: Plan, case_id: str, k: int) -> list[tuple[Me
 
     out = []
     for placement in suggest(problem, plan, case_id, k):
-        out.append((as_meeting(placement), getattr(placement, "cost", None)))
+        out.append((as_meeting(placement, problem), getattr(placement, "cost", None)))
     return out
 
 
-def as_meeting(placement: Any) -> Meeting:
+def as_meeting(placement: Any, problem: Problem) -> Meeting:
     if isinstance(placement, Meeting):
         return placement
+    if hasattr(placement, "to_meeting"):  # the engine's Placement
+        return placement.to_meeting(problem)
     inner = getattr(placement, "meeting", None)
     if isinstance(inner, Meeting):
         return inner
