@@ -24,7 +24,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scheduler.domain import Problem, Reason
-from scheduler.engine.options import VENUE_RULES, CaseOptions, Options, build_options, venue_rule_ok
+from scheduler.engine.options import (
+    VENUE_RULES,
+    CaseOptions,
+    Options,
+    build_options,
+    ctx_clear,
+    venue_rule_ok,
+)
 from scheduler.engine.pins import check_pins
 from scheduler.engine.placement import Occupancy, feasible_slots
 from scheduler.engine.reasons import lead_requirement, no_common_time, static_reasons
@@ -195,7 +202,7 @@ def _starts(options: Options, o: CaseOptions) -> Funnel:
     drop("rule 3: windows outside the horizon", inside)
     drop(
         "rule 3: windows across the clock change",
-        lambda s: clock.window_is_clear(*timing.hull(case, s)),
+        lambda s: ctx_clear(clock, horizon, *timing.hull(case, s)),
     )
     for side in ("victim", "offender"):
         people = case.side_attendees(side)  # type: ignore[arg-type]

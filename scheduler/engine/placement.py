@@ -251,6 +251,7 @@ def search(
     w = problem.policy.weights
     vindex = {v.id: i for i, v in enumerate(problem.venues)}
     pickers = _pickers(options, case, o)
+    fstart = _start_sets(o)
     ptravel = {
         v: w.travel_per_km * sum(party_km(p, problem.venue_by_id[v]) for p in case.attendees)
         for v in pickers
@@ -272,7 +273,7 @@ def search(
     for n, (lb, s, _, v) in enumerate(slots):
         if order == "best" and len(found) >= k and lb >= -found[0][0]:
             break
-        got = _place(occ, case, o, v, s, pickers[v], order, prefer)
+        got = _place(occ, case, o, v, s, pickers[v], order, fstart, prefer)
         if got is None:
             continue
         team, room, waits = got
@@ -310,10 +311,11 @@ def _place(
     s: Instant,
     picker: TeamPicker,
     order: Order,
+    fstart: dict[str, frozenset[Instant]],
     prefer: frozenset[str] = frozenset(),
 ) -> tuple[Team, str, tuple[str, str]] | None:
     """(team, room, waiting rooms) at (s, v), or None."""
-    free = _free_at(occ, case, o, v, s)
+    free = _free_at(occ, case, o, v, s, fstart)
     if free is None:
         return None
     room, waits, ok = free
@@ -324,7 +326,12 @@ def _place(
 
 
 def _free_at(  # type: ignore[no-untyped-def]
-    occ: Occupancy, case: Case, o: CaseOptions, v: str, s: Instant
+    occ: Occupancy,
+    case: Case,
+    o: CaseOptions,
+    v: str,
+    s: Instant,
+    fstart: dict[str, frozenset[Instant]],
 ):
     """(room, waiting rooms, "is facilitator free" test) at (s, v), or None if the venue is full."""
     timing = occ.options.timing
@@ -341,25 +348,14 @@ def _free_at(  # type: ignore[no-untyped-def]
 
     def ok(f: str) -> bool:
         if f not in memo:
-            memo[f] = _starts_of(o, f).__contains__(s) and occ.facilitator_free(
-                f, v, f_lo, f_hi, day
-            )
+            memo[f] = s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
         return memo[f]
 
     return room, (waits[0], waits[1]), ok
 
 
-_STARTS: dict[tuple[int, str], frozenset[Instant]] = {}
-
-
-def _starts_of(o: CaseOptions, f: str) -> frozenset[Instant]:
-    key = (id(o), f)
-    got = _STARTS.get(key)
-    if got is None:
-        if len(_STARTS) > 50_000:  # a bounded cache: options objects come and go
-            _STARTS.clear()
-        got = _STARTS[key] = frozenset(o.facilitator_starts.get(f, ()))
-    return got
+def _start_sets(o: CaseOptions) -> dict[str, frozenset[Instant]]:
+    return {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
 
 
 def _placement(
@@ -396,9 +392,10 @@ def feasible_slots(
     if not o.schedulable:
         return []
     out = []
+    fstart = _start_sets(o)
     for v, picker in _pickers(options, case, o).items():
         for s in o.venue_starts.get(v, ()):
-            free = _free_at(occ, case, o, v, s)
+            free = _free_at(occ, case, o, v, s, fstart)
             if free is None or picker.first(free[2]) is None:
                 continue
             out.append((s, v, frozenset(f for f in picker.pool if free[2](f))))
