@@ -91,9 +91,9 @@ def problem_table(p: Problem) -> Table:
     table.add_column("count", justify="right")
     table.add_column("breakdown")
     parties = [party for c in p.cases for party in c.parties]
-    roles = Counter(party.role for party in parties)
-    levels = Counter(f.level for f in p.facilitators)
-    kinds = Counter(v.kind for v in p.venues)
+    roles: Counter[str] = Counter(party.role for party in parties)
+    levels: Counter[str] = Counter(f.level for f in p.facilitators)
+    kinds: Counter[str] = Counter(v.kind for v in p.venues)
     sensitive = sum(1 for c in p.cases if c.sensitive_complex)
     table.add_row("cases", str(len(p.cases)), f"{sensitive} sensitive and complex")
     table.add_row("parties", str(len(parties)), _counts(roles, ("victim", "offender", "supporter")))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +19,7 @@ from scheduler.settings import Settings, get_settings
 from scheduler.storage.db import make_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_IN_PROCESS = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -30,32 +35,44 @@ def head_revision() -> str | None:
 def upgrade(engine_or_url: Engine | str, revision: str = "head") -> None:
     """Migrate to `revision` (idempotent: a database already there is left as it is).
 
-    Concurrent callers are safe on PostgreSQL (an advisory lock in env.py); on SQLite the
-    file lock serialises them.
+    Safe when several processes start at once (web, worker, CLI): on PostgreSQL an
+    advisory lock in env.py serialises them; on SQLite, whose driver runs DDL outside
+    transactions, a lock file beside the database does.
     """
-    owned = isinstance(engine_or_url, str)
-    engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
-    try:
-        config = alembic_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    finally:
-        if owned:
-            engine.dispose()
+    _run("upgrade", engine_or_url, revision)
 
 
 def downgrade(engine_or_url: Engine | str, revision: str) -> None:
+    _run("downgrade", engine_or_url, revision)
+
+
+def _run(what: str, engine_or_url: Engine | str, revision: str) -> None:
     owned = isinstance(engine_or_url, str)
     engine = make_engine(engine_or_url) if isinstance(engine_or_url, str) else engine_or_url
     try:
         config = alembic_config()
-        with engine.begin() as connection:
+        # Alembic's `context` and `op` are module-level proxies: one migration per process at a time.
+        with _IN_PROCESS, _sqlite_lock(engine), engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.downgrade(config, revision)
+            getattr(command, what)(config, revision)
     finally:
         if owned:
             engine.dispose()
+
+
+@contextmanager
+def _sqlite_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 class DatabaseUnavailableError(RuntimeError):

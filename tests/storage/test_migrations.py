@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -65,3 +70,44 @@ def test_open_database_migrates_a_fresh_data_folder(tmp_path):
         assert set(CORE_TABLES) <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_concurrent_upgrades_of_a_fresh_database_all_succeed(db_url):
+    """Web, worker and CLI may all start at once on a new database: separate processes."""
+    code = "import sys; from scheduler.storage.migrate import upgrade; upgrade(sys.argv[1])"
+    root = Path(__file__).resolve().parents[2]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_url],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    failures = [p.communicate(timeout=120)[1] for p in procs if p.wait(timeout=120) != 0]
+    assert failures == []
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_threads_of_one_process_may_upgrade_together(db_url):
+    errors: list[BaseException] = []
+
+    def migrate() -> None:
+        try:
+            upgrade(db_url)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
