@@ -266,7 +266,8 @@ def search(
         for s in o.venue_starts.get(v, ()):
             if only is not None and (s, v) != only:
                 continue
-            lb = wait_cost(s) + ptravel[v] + picker.cheapest.cost if order == "best" else 0
+            cheapest = picker.cheapest.cost if picker.cheapest is not None else 0
+            lb = wait_cost(s) + ptravel[v] + cheapest if order == "best" else 0
             slots.append((lb, s, vindex[v], v))
     slots.sort()
     found: list[tuple[int, int, Placement]] = []  # a max-heap on cost (negated)

@@ -85,10 +85,10 @@ def no_team_message(problem: Problem, case: Case, o: CaseOptions) -> str:
     if not team.leads:
         return f"no {lead_requirement(case)} is available {when}{tail}"
     if len(team.cos) < team.required:
-        need = ["sensitive_complex"] if case.sensitive_complex else []
+        skills = ["sensitive_complex"] if case.sensitive_complex else []
         if case.in_custody:
-            need.append("prison")
-        who = f" with {' and '.join(need)}" if need else ""
+            skills.append("prison")
+        who = f" with {' and '.join(skills)}" if skills else ""
         return f"needs {team.required} facilitators{who}, only {len(team.cos)} may sit on it {when}{tail}"
     for need in team.at_least_one:
         if not need.members & set(team.cos):

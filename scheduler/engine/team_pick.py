@@ -107,6 +107,7 @@ class TeamPicker:
         leads = [f for c in self.lead_classes for f in _first(c, free, 2)]
         if not leads:
             return None
+        teams: list[tuple[str, tuple[str, ...]]]
         if self.required == 1:
             teams = [(lead, ()) for lead in leads if self._ok(lead, ())]
         else:
@@ -145,12 +146,10 @@ class TeamPicker:
             groups[self.need[f]].append(f)
         for lead in leads:
             missing = self.full_needs & ~self.need[lead]
-            picks = [
-                next((f for f in members if f != lead), None)
-                for mask, members in groups.items()
-                if mask & missing == missing
-            ]
-            picks = [f for f in picks if f is not None]
+            picks: list[str] = []
+            for mask, members in groups.items():
+                if mask & missing == missing:
+                    picks += [f for f in members if f != lead][:1]
             if picks:
                 co = min(picks, key=key)
                 return Team(lead, (co,), self.cost(lead, (co,)))
