@@ -1,0 +1,139 @@
+"""The job services without Celery: backoff, the re-plan problem, claims, requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from scheduler.formats import load_plan, load_problem
+from scheduler.jobs import requests
+from scheduler.jobs.replan import claim_run
+from scheduler.jobs.replan_problem import complete_plan, describe_changes, replan_problem
+from scheduler.jobs.sending import retry_delay
+from tests.jobs.conftest import example_docs
+
+NOW = dt.datetime(2027, 3, 1, 3, 30, tzinfo=dt.UTC)
+
+
+def confirmed(plan):  # type: ignore[no-untyped-def]
+    return [m.model_copy(update={"status": "confirmed"}) for m in plan.meetings]
+
+
+@pytest.mark.parametrize("attempt", [0, 1, 2, 5, 20, 100])
+def test_retry_delay_grows_with_jitter_and_cap(attempt: int) -> None:
+    low = retry_delay(attempt, base=30, cap=3600, rand=lambda: 0.0)
+    high = retry_delay(attempt, base=30, cap=3600, rand=lambda: 0.999999)
+    ceiling = min(3600, 30 * 2**attempt)
+    assert low == pytest.approx(ceiling / 2)
+    assert ceiling / 2 <= high <= ceiling <= 3600
+
+
+def test_retry_delay_never_falls_as_attempts_rise() -> None:
+    lows = [retry_delay(a, base=1, cap=60, rand=lambda: 0.0) for a in range(12)]
+    assert lows == sorted(lows)
+    assert lows[-1] == 30
+
+
+def test_replan_pins_meetings_up_to_the_run_date_and_moves_nothing_earlier() -> None:
+    problem_doc, plan_doc = example_docs()
+    problem, plan = load_problem(problem_doc), load_plan(plan_doc)
+    prepared = replan_problem(problem, confirmed(plan), dt.date(2027, 3, 9))
+    status = {m.case: m.status for m in prepared.problem.existing}
+    assert status["C7"] == "pinned"  # 8 March: took place
+    assert status["C6"] == "pinned"  # 9 March: the run day itself
+    assert status["C12"] == "confirmed"  # 11 March: may still move
+    assert prepared.pinned == ["C7", "C6"]
+    for case in prepared.problem.cases:
+        if case.id not in prepared.pinned:
+            assert prepared.problem.case_earliest(case) >= dt.date(2027, 3, 10)
+
+
+def test_replan_keeps_a_coordinators_pin() -> None:
+    problem_doc, plan_doc = example_docs()
+    problem_doc["existing"] = [
+        dict(m, status="pinned") for m in plan_doc["meetings"] if m["case"] == "C10"
+    ]
+    problem = load_problem(problem_doc)
+    prepared = replan_problem(problem, confirmed(load_plan(plan_doc)), dt.date(2027, 3, 1))
+    assert {m.case: m.status for m in prepared.problem.existing}["C10"] == "pinned"
+
+
+def test_replan_leaves_out_a_meeting_whose_case_is_gone_and_cases_whose_dates_ended() -> None:
+    problem_doc, plan_doc = example_docs()
+    problem_doc["cases"] = [c for c in problem_doc["cases"] if c["id"] != "C12"]
+    problem_doc["keep_apart"] = []
+    ended = "C4"  # not in the plan; its dates end on the run day
+    case = next(c for c in problem_doc["cases"] if c["id"] == ended)
+    case.pop("earliest", None)
+    case["latest"] = "2027-03-09"
+    problem = load_problem(problem_doc)
+    plan = load_plan(plan_doc)
+    prepared = replan_problem(problem, confirmed(plan), dt.date(2027, 3, 9))
+    assert "C12" in prepared.left_out
+    if ended not in prepared.pinned:
+        assert prepared.expired == [ended]
+        assert ended not in prepared.problem.case_by_id
+        done = complete_plan(
+            plan.model_copy(update={"meetings": []}), prepared.expired, dt.date(2027, 3, 9)
+        )
+        assert done.unscheduled[-1].case == ended
+        assert done.unscheduled[-1].reasons[0].code == "NO_COMMON_TIME"
+
+
+def test_describe_changes() -> None:
+    plan = load_plan(example_docs()[1])
+    before = confirmed(plan)
+    doc = plan.to_doc()
+    doc["meetings"] = [m for m in doc["meetings"] if m["case"] != "C2"]
+    doc["meetings"][0]["venue"] = "V9"
+    lead, co = doc["meetings"][1]["lead"], doc["meetings"][1]["co_facilitators"]
+    if co:
+        doc["meetings"][1]["lead"], doc["meetings"][1]["co_facilitators"] = co[0], [lead]
+    changes = describe_changes(before, load_plan(doc))
+    assert changes.dropped == ["C2"]
+    assert doc["meetings"][0]["case"] in changes.moved
+    assert changes.any
+    same = describe_changes(before, plan)
+    assert not same.any
+    assert len(same.unchanged) == len(before)
+
+
+def test_a_date_is_claimed_once_even_by_racing_claimers(engine) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2027, 3, 9)
+    results: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def claim() -> None:
+        barrier.wait()
+        results.append(claim_run(engine, day, now=NOW, stale_seconds=3600))
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, False, True]
+    assert not claim_run(engine, day, now=NOW + dt.timedelta(minutes=5), stale_seconds=3600)
+    # A run left 'running' by a dead process may be taken over once it is stale.
+    assert claim_run(engine, day, now=NOW + dt.timedelta(hours=2), stale_seconds=3600)
+    assert (
+        claim_run(engine, day, now=NOW + dt.timedelta(hours=2), stale_seconds=3600, force=False)
+        is False
+    )
+
+
+def test_request_progress_only_rises_and_failure_is_recorded(engine) -> None:  # type: ignore[no-untyped-def]
+    rid = requests.create_request(engine, params={"time_limit": 3}, now=NOW)
+    requests.mark_running(engine, rid, now=NOW, message="go")
+    requests.set_progress(engine, rid, 40)
+    requests.set_progress(engine, rid, 20)
+    requests.add_progress(engine, rid, 45, 90)
+    requests.add_progress(engine, rid, 45, 90)
+    assert requests.get_request(engine, rid).progress == 90
+    requests.fail(engine, rid, error="boom", now=NOW)
+    row = requests.get_request(engine, rid)
+    assert (row.status, row.error) == ("failed", "boom")
+    with pytest.raises(requests.RequestNotFoundError):
+        requests.get_request(engine, rid + 100)
