@@ -1,0 +1,182 @@
+"""How an allocation's wall time falls with more workers: ``python -m scheduler.jobs.bench``.
+
+Runs the same orchestration as the Celery jobs (split, one solve per part with its
+share of the time limit, merge) with the parts spread over a pool of N worker
+processes, for each N asked for, and prints the wall times. Each worker process loads
+the problem once, like a Celery worker reading it from the database.
+
+A generated problem is one service area; ``--regions K`` puts K copies of it side by
+side, far apart (a national service of K regions that share no facilitator or venue),
+which is what makes it split into parts. Choice: the copies' travel limits are capped
+(facilitators 60 km, parties 40 km) so that no one crosses to another region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scheduler.domain import Plan, Problem
+from scheduler.formats import load_problem
+from scheduler.jobs import engine_adapter as solver
+
+REGION_SPACING_LAT = 2.0  # about 220 km between neighbouring regions
+
+
+def regions(doc: dict[str, Any], k: int) -> dict[str, Any]:
+    """`k` far-apart copies of a problem document in one (ids suffixed R2, R3, ...)."""
+    out = _capped(copy.deepcopy(doc))
+    for i in range(2, k + 1):
+        twin = _capped(region_copy(doc, f"R{i}", (i - 1) * REGION_SPACING_LAT))
+        for key in ("facilitators", "venues", "cases", "keep_apart"):
+            out[key] = out.get(key, []) + twin.get(key, [])
+    if k > 1:
+        out["name"] = f"{doc['name']}-x{k}"
+        out.pop("existing", None)
+    return out
+
+
+def _capped(doc: dict[str, Any]) -> dict[str, Any]:
+    for f in doc["facilitators"]:
+        f["max_travel_km"] = min(f.get("max_travel_km", 60), 60)
+    for case in doc["cases"]:
+        for party in case["parties"]:
+            party["max_travel_km"] = min(party.get("max_travel_km", 40), 40)
+    return doc
+
+
+def region_copy(doc: dict[str, Any], suffix: str, shift_lat: float) -> dict[str, Any]:
+    """The same service again, `shift_lat` degrees north, with its own ids and addresses."""
+    twin = copy.deepcopy(doc)
+
+    def rid(value: str) -> str:
+        return f"{value}{suffix}"
+
+    def move(loc: dict[str, float] | None) -> None:
+        if loc is not None:
+            loc["lat"] = min(89.0, loc["lat"] + shift_lat)
+
+    def mail(address: str) -> str:
+        return address.replace("@", f".{suffix.lower()}@")
+
+    for f in twin["facilitators"]:
+        f["id"], f["email"] = rid(f["id"]), mail(f["email"])
+        f["conflicts"] = [rid(p) for p in f.get("conflicts", [])]
+        move(f["home"])
+    for v in twin["venues"]:
+        v["id"] = rid(v["id"])
+        if v.get("prison"):
+            v["prison"] = rid(v["prison"])
+        move(v["location"])
+    for c in twin["cases"]:
+        c["id"], c["reference"] = rid(c["id"]), rid(c["reference"])
+        c["preferred_facilitators"] = [rid(f) for f in c.get("preferred_facilitators", [])]
+        for p in c["parties"]:
+            p["id"] = rid(p["id"])
+            for key in ("supports", "in_custody"):
+                if p.get(key):
+                    p[key] = rid(p[key])
+            if p.get("email"):
+                p["email"] = mail(p["email"])
+            move(p.get("home"))
+            for zone in p.get("exclusion_zones", []):
+                move(zone["center"])
+    twin["keep_apart"] = [[rid(a), rid(b)] for a, b in twin.get("keep_apart", [])]
+    twin.pop("existing", None)
+    return twin
+
+
+# --------------------------------------------------------------------------- the pool
+
+_problem: Problem | None = None
+
+
+def _load(doc: dict[str, Any]) -> None:
+    global _problem
+    _problem = load_problem(doc)
+
+
+def _solve(case_ids: list[str], time_limit: float, workers: int) -> dict[str, Any]:
+    assert _problem is not None
+    result = solver.solve_part(_problem, case_ids, time_limit=time_limit, workers=workers)
+    return solver.part_to_json(result)
+
+
+def run(
+    doc: dict[str, Any],
+    problem: Problem,
+    parts: list[list[str]],
+    *,
+    pool: int,
+    time_limit: float,
+    solver_workers: int,
+) -> tuple[float, float, Plan]:
+    """(solve wall seconds, merge seconds, plan) with the parts over `pool` processes."""
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=pool, initializer=_load, initargs=(doc,)) as ex:
+        futures = [
+            ex.submit(_solve, ids, solver.part_time_limit(time_limit, ids, parts), solver_workers)
+            for ids in parts
+        ]
+        results = [f.result() for f in futures]
+    solved = time.monotonic() - t0
+    t1 = time.monotonic()
+    plan = solver.merge(problem, [solver.part_from_json(r) for r in results], solved)
+    return solved, time.monotonic() - t1, plan
+
+
+def main(argv: list[str] | None = None) -> None:
+    from scheduler.generate import generate_problem
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="area", help="generated size (small, area, region, national)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--regions", type=int, default=1, help="far-apart copies side by side")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="pool sizes to compare")
+    ap.add_argument(
+        "--time-limit", type=float, default=30.0, help="solver seconds, shared by parts"
+    )
+    ap.add_argument("--solver-workers", type=int, default=1, help="CP-SAT threads per part")
+    ap.add_argument("--verify", action="store_true", help="check each plan with scheduler.verify")
+    args = ap.parse_args(argv)
+
+    doc = regions(generate_problem(args.size, args.seed), args.regions)
+    problem = load_problem(doc)
+    t0 = time.monotonic()
+    parts = solver.split(problem)
+    print(
+        f"{problem.name}: {len(problem.cases)} cases, {len(problem.facilitators)} facilitators, "
+        f"{len(problem.venues)} venues; split in {time.monotonic() - t0:.1f}s into {len(parts)} "
+        f"part(s) of {', '.join(str(len(p)) for p in parts[:12])}{' …' if len(parts) > 12 else ''} cases"
+    )
+    print(
+        f"{'workers':>7} {'solve s':>8} {'merge s':>8} {'meetings':>8} {'priority':>8} {'soft':>7}  valid"
+    )
+    base = None
+    for n in args.workers:
+        solved, merged, plan = run(
+            doc,
+            problem,
+            parts,
+            pool=n,
+            time_limit=args.time_limit,
+            solver_workers=args.solver_workers,
+        )
+        valid = "-"
+        if args.verify:
+            from scheduler.verify import verify
+
+            valid = "yes" if not verify(problem, plan) else "NO"
+        base = base or solved
+        print(
+            f"{n:>7} {solved:>8.1f} {merged:>8.1f} {len(plan.meetings):>8} "
+            f"{plan.objective.scheduled_priority:>8} {plan.objective.soft_cost:>7}  {valid}"
+            f"   ({base / solved:.2f}x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
