@@ -120,6 +120,9 @@ def _floats(text: str) -> list[float]:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--replan/--no-replan", default=True, help="The area re-plan scenario.")
 @click.option("--replan-time-limit", default=10.0, show_default=True)
+@click.option(
+    "--replan-first-limit", default=60.0, show_default=True, help="For the plan re-planned."
+)
 @click.option("--out", "out", metavar="BENCH.json", help="Also write the rows as JSON.")
 def bench_command(
     sizes: str,
@@ -132,6 +135,7 @@ def bench_command(
     workers: int,
     replan: bool,
     replan_time_limit: float,
+    replan_first_limit: float,
     out: str | None,
 ) -> None:
     """Engine vs greedy on generated problems: priority vs bound, soft cost, time, memory."""
@@ -155,6 +159,7 @@ def bench_command(
         workers=workers,
         replan=replan,
         replan_time_limit=replan_time_limit,
+        replan_first_limit=replan_first_limit,
     )
     report = run_bench(config, echo=lambda msg: click.echo(msg, err=True))
     print_report(report)

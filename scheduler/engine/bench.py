@@ -32,7 +32,7 @@ class BenchConfig:
     workers: int = 2
     replan: bool = True
     replan_time_limit: float = 10.0
-    replan_first_limit: float = 10.0
+    replan_first_limit: float = 60.0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -97,15 +97,18 @@ def child_greedy(doc: dict) -> Row:
 def child_replan(doc: dict, first_limit: float, limit: float, workers: int, seed: int) -> Row:
     """Plan, time suggest on the unscheduled, then disrupt and re-plan with the plan confirmed."""
     from scheduler.engine import solve
-    from scheduler.engine.suggest import suggest
+    from scheduler.engine.suggest import Suggester
     from scheduler.formats import load_problem
 
     problem = load_problem(doc)
     plan = solve(problem, time_limit=first_limit, workers=workers)
+    t0 = time.monotonic()
+    suggester = Suggester(problem)  # once per problem, as the web app keeps it
+    setup = time.monotonic() - t0
     timings = []
     for u in plan.unscheduled:
         t0 = time.monotonic()
-        suggest(problem, plan, u.case, 5)
+        suggester.suggest(plan, u.case, 5)
         timings.append(time.monotonic() - t0)
     disrupted, what = disrupt(doc, [m.to_doc() for m in plan.meetings], seed)
     p2 = load_problem(disrupted)
@@ -114,6 +117,9 @@ def child_replan(doc: dict, first_limit: float, limit: float, workers: int, seed
     row = _summary(p2, plan2, time.monotonic() - t0)
     row.update(
         scenario=what,
+        first_meetings=len(plan.meetings),
+        first_priority=plan.objective.scheduled_priority,
+        suggest_setup=round(setup, 3),
         level1_proven=plan2.solver.bound.disruption == plan2.objective.disruption,
         suggest_cases=len(timings),
         suggest_mean=round(statistics.mean(timings), 3) if timings else None,
@@ -132,7 +138,9 @@ def disrupt(doc: dict, meetings: list[dict], seed: int) -> tuple[dict, str]:
     first = dt.date.fromisoformat(out["horizon"]["start"])
     monday = first + dt.timedelta(days=7 - first.weekday())
     week = {"start": f"{monday}T00:00", "end": f"{monday + dt.timedelta(days=7)}T00:00"}
-    used = sorted({f for m in meetings for f in [m["lead"], *m["co_facilitators"]]})
+    used = sorted({f for m in meetings for f in [m["lead"], *m["co_facilitators"]]}) or [
+        f["id"] for f in out["facilitators"]
+    ]
     sick = rng.sample(used, min(3, len(used)))
     busiest = Counter(m["venue"] for m in meetings).most_common(1)
     closed = [busiest[0][0]] if busiest else []
@@ -147,7 +155,7 @@ def disrupt(doc: dict, meetings: list[dict], seed: int) -> tuple[dict, str]:
                 if p["role"] == "victim":
                     p["consent"] = False
     scheduled = {m["case"] for m in meetings} - {withdrawn}
-    templates = [c for c in out["cases"] if c["id"] in scheduled]
+    templates = [c for c in out["cases"] if c["id"] in scheduled] or out["cases"]
     for n, c in enumerate(rng.sample(templates, min(2, len(templates))), start=1):
         new = copy.deepcopy(c)
         new["id"] = f"URGENT{n}"
@@ -270,12 +278,14 @@ def print_report(report: dict[str, Any]) -> None:
             console.print(f"re-plan scenario failed: {rp['error']}")
             return
         console.print(
-            f"re-plan (area): {rp['scenario']}\n"
+            f"re-plan (area): first plan {rp['first_meetings']} meetings, priority "
+            f"{rp['first_priority']}; then {rp['scenario']}\n"
             f"  disruption {rp['disruption']} (bound {rp['bound_disruption']}, level 1 proven "
             f"minimal: {_yn(rp['level1_proven'])}), priority {rp['priority']}/{rp['bound_priority']}, "
             f"wall {rp['wall']:.1f} s, verified {_yn(rp['verified'])}\n"
             f"  suggest on {rp['suggest_cases']} unscheduled cases: mean {rp['suggest_mean']} s, "
-            f"max {rp['suggest_max']} s"
+            f"max {rp['suggest_max']} s per case (after a one-off {rp['suggest_setup']} s "
+            "to expand availability)"
         )
 
 

@@ -3,8 +3,54 @@
 from __future__ import annotations
 
 from scheduler.domain import Plan, Problem
-from scheduler.engine.options import Options, build_options
+from scheduler.engine import options as opt
+from scheduler.engine.options import Options
 from scheduler.engine.placement import Occupancy, Placement, search
+from scheduler.timeutil import Clock, Horizon
+
+
+class Suggester:
+    """Suggestions for one problem: the time frame and everyone's availability expanded once.
+
+    Building them is most of a one-off call on an area-sized problem (about half a
+    second), so a web app or a bench asking about many cases keeps one of these per
+    problem; each call then builds only the options of the case asked about.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        clock = Clock(problem.timezone)
+        horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
+        timing = opt.Timing.of(problem)
+        avail = opt.availability_map(problem, clock, horizon)
+        grid = opt.Grid.of(problem, clock, horizon)
+        self._ctx = opt._Context(clock, horizon, timing, grid, avail)
+        self._cases: dict[str, opt.CaseOptions] = {}
+
+    def options(self, case_id: str) -> Options:
+        if case_id not in self._cases:
+            case = self.problem.case_by_id[case_id]
+            self._cases[case_id] = opt.case_options(self.problem, case, self._ctx)
+        ctx = self._ctx
+        return Options(
+            self.problem,
+            ctx.clock,
+            ctx.horizon,
+            ctx.timing,
+            {case_id: self._cases[case_id]},
+            ctx.avail,
+        )
+
+    def suggest(self, plan: Plan | None, case_id: str, k: int = 5) -> list[Placement]:
+        return suggest(
+            self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
+        )
+
+
+def _known(problem: Problem, case_id: str) -> str:
+    if case_id not in problem.case_by_id:
+        raise KeyError(f"no case {case_id!r} in problem {problem.name!r}")
+    return case_id
 
 
 def suggest(
@@ -23,10 +69,9 @@ def suggest(
     problem's pinned meetings are the fixed ones. Costs leave out the plan-wide
     max-load term. Raises `KeyError` naming an unknown case.
     """
-    if case_id not in problem.case_by_id:
-        raise KeyError(f"no case {case_id!r} in problem {problem.name!r}")
+    _known(problem, case_id)
     if options is None or case_id not in options.cases:
-        options = build_options(problem, [case_id])
+        options = Suggester(problem).options(case_id)
     if plan is None:
         fixed = [m for m in problem.existing if m.status == "pinned"]
     else:
