@@ -125,6 +125,7 @@ def _report(o: ReplanOutcome) -> None:
         ("pinned (on or before the run date)", o.pinned),
         ("old meeting no longer fits the data", o.left_out),
         ("dates ended", o.expired),
+        ("rooms and roles kept as they were", o.restored),
     ):
         if cases:
             click.echo(

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler.jobs import engine_adapter as solver
 from scheduler.jobs.replan_problem import Changes, complete_plan, describe_changes, replan_problem
+from scheduler.jobs.stability import stabilise
 from scheduler.storage.db import transaction
 from scheduler.storage.models import PlanRow, ReplanRun
 from scheduler.storage.plans import confirmed_meetings, latest_plan, save_plan
@@ -45,6 +46,7 @@ class ReplanOutcome:
     pinned: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  # details kept as they were (see stability)
     objective: dict[str, int] = field(default_factory=dict)
 
 
@@ -125,6 +127,7 @@ def _replan(
         problem = export_problem(session)
     prepared = replan_problem(problem, confirmed, run_date)
     plan = solver.solve(prepared.problem, time_limit=time_limit, workers=workers)
+    plan, restored = stabilise(prepared.problem, confirmed, plan)
     plan = complete_plan(plan, prepared.expired, run_date)
     with transaction(engine) as session:
         current = session.scalars(select(PlanRow.id).where(PlanRow.status == "confirmed")).first()
@@ -155,5 +158,6 @@ def _replan(
         pinned=prepared.pinned,
         left_out=prepared.left_out,
         expired=prepared.expired,
+        restored=restored,
         objective=plan.objective.to_doc(),
     )

@@ -46,6 +46,33 @@ def replan_plans(db) -> int:  # type: ignore[no-untyped-def]
         )
 
 
+def messages(db) -> list[tuple[str, str, object]]:  # type: ignore[no-untyped-def]
+    from scheduler.storage.mail_models import OutboxMessage
+
+    with transaction(db) as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return [(r.case_id, r.method, r.sent_at) for r in rows]
+
+
+def test_replan_without_changes_sends_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    from scheduler.jobs.replan import run_replan
+
+    load_example(db)
+    confirm_example_plan(db)
+    outcome = run_replan(
+        db,
+        run_date=dt.date(2027, 3, 1),
+        now=dt.datetime.now(dt.UTC),
+        time_limit=10,
+        workers=1,
+        stale_seconds=3600,
+    )
+    assert outcome.status == "done"
+    assert not outcome.changes.any
+    assert outcome.outbox_ids == []
+    assert outcome.objective["disruption"] == 0
+
+
 def test_two_beats_same_night_replan_once(db, recorder, smtp, start_worker, client) -> None:  # type: ignore[no-untyped-def]
     load_example(db)
     for outbox_id in confirm_example_plan(db):
@@ -87,6 +114,16 @@ def test_cli_replan_once_per_date(db, jobs_db_url: str, tmp_path: Path, monkeypa
     assert first.exit_code == 0, first.output
     assert "dropped: 1 (C2)" in first.output
     assert "pinned (on or before the run date): 2 (C7, C6)" in first.output
+    sent = runner.invoke(cli, ["send"])
+    assert sent.exit_code == 0, sent.output
+    # Only the people of cases that changed hear anything: C2's get cancellations.
+    assert {(case, method) for case, method, _ in messages(db)[33:]} >= {("C2", "CANCEL")}
+    changed_cases = {case for case, _, _ in messages(db)[33:]}
+    unchanged_line = next(line for line in first.output.splitlines() if "unchanged:" in line)
+    assert changed_cases == {"C2"} or "added" in first.output or "moved" in first.output, (
+        unchanged_line
+    )
+    assert all(sent_at is not None for _, _, sent_at in messages(db))
     second = runner.invoke(cli, ["replan", "--date", RUN_DATE])
     assert second.exit_code == 0
     assert "has run already" in second.output
