@@ -11,6 +11,7 @@ import copy
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,15 +46,13 @@ def _unavailable(message: str) -> None:
 
 
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test; its SQLAlchemy URL."""
+def _admin_connection() -> Iterator[Any]:
     try:
         import psycopg
     except ImportError:
         _unavailable("PostgreSQL tests need the psycopg package (pip install 'psycopg[binary]')")
     admin = make_url(postgres_admin_url())
     conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"rjsched_test_{secrets.token_hex(6)}"
     try:
         conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
@@ -63,41 +62,96 @@ def fresh_postgres_database() -> Iterator[str]:
             "start the server or set RJSCHED_TEST_POSTGRES_URL"
         )
     with conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        yield conn
+
+
+@contextmanager
+def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (empty, or a copy of `template`); its SQLAlchemy URL."""
+    name = f"rjsched_test_{secrets.token_hex(6)}"
+    with _admin_connection() as conn:
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy_of}')
         try:
-            yield admin.set(database=name).render_as_string(hide_password=False)
+            yield (
+                make_url(postgres_admin_url())
+                .set(database=name)
+                .render_as_string(hide_password=False)
+            )
         finally:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DB_KINDS)
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
     """An empty database: a SQLite file, then a fresh PostgreSQL database."""
-    if request.param == "sqlite":
+    if db_kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'rjsched.db'}"
     else:
         with fresh_postgres_database() as url:
             yield url
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on `db_url`, migrated to the newest schema."""
+def _migrate(url: str) -> None:
     from scheduler.storage.db import make_engine
     from scheduler.storage.migrate import upgrade
 
-    eng = make_engine(db_url)
+    eng = make_engine(url)
     upgrade(eng)
+    eng.dispose()  # also checkpoints SQLite's WAL into the file, so it can be copied
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "rjsched.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[str]:
+    """A migrated database to copy: migrating once per session, not once per test."""
+    with fresh_postgres_database() as url:
+        _migrate(url)
+        yield make_url(url).database  # type: ignore[misc]
+
+
+@pytest.fixture
+def migrated_db_url(db_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database already at the newest schema (a copy of a migrated template)."""
+    if db_kind == "sqlite":
+        path = tmp_path / "migrated.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        with fresh_postgres_database(request.getfixturevalue("_postgres_template")) as url:
+            yield url
+
+
+@pytest.fixture
+def engine(migrated_db_url: str) -> Iterator[Engine]:
+    """An engine on a database at the newest schema."""
+    from scheduler.storage.db import make_engine
+
+    eng = make_engine(migrated_db_url)
     yield eng
     eng.dispose()
 
 
 @pytest.fixture
-def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Point the settings (and so every command) at `db_url` and a temporary data folder."""
-    monkeypatch.setenv("RJSCHED_DATABASE_URL", db_url)
+def cli_env(migrated_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the settings (and so every command) at the `engine` database and a temp folder."""
+    monkeypatch.setenv("RJSCHED_DATABASE_URL", migrated_db_url)
     monkeypatch.setenv("RJSCHED_DATA_DIR", str(tmp_path / "data"))
-    return db_url
+    return migrated_db_url
 
 
 # --------------------------------------------------------------------------- documents
