@@ -24,7 +24,7 @@ from scheduler.domain import Attendance, Case, Meeting, Side, Window
 from scheduler.engine.extract import entrances
 from scheduler.engine.objective import party_km
 from scheduler.engine.options import CaseOptions, Options
-from scheduler.engine.team_pick import Team, TeamPicker
+from scheduler.engine.team_pick import CaseTeamFacts, Team, TeamPicker
 from scheduler.geo import haversine_km, travel_minutes
 from scheduler.timeutil import Instant
 
@@ -297,8 +297,11 @@ def search(
 def _pickers(options: Options, case: Case, o: CaseOptions) -> dict[str, TeamPicker]:
     """A team picker per safe venue where some qualified team could sit at all."""
     out = {}
+    facts = CaseTeamFacts.of(options, case, o)
     for v in o.venues:
-        picker = TeamPicker(options, case, o, v)
+        if not o.venue_starts.get(v):
+            continue
+        picker = TeamPicker(options, facts, o, v)
         if picker.cheapest is not None:
             out[v] = picker
     return out
@@ -349,14 +352,26 @@ def _free_at(  # type: ignore[no-untyped-def]
 
     def ok(f: str) -> bool:
         if f not in memo:
-            memo[f] = s in fstart.get(f, ()) and occ.facilitator_free(f, v, f_lo, f_hi, day)
+            memo[f] = s in fstart[f] and occ.facilitator_free(f, v, f_lo, f_hi, day)
         return memo[f]
 
     return room, (waits[0], waits[1]), ok
 
 
+class _StartSets(dict[str, frozenset[Instant]]):
+    """Each facilitator's free starts as a set, built on first use (most are never asked)."""
+
+    def __init__(self, o: CaseOptions) -> None:
+        super().__init__()
+        self._o = o
+
+    def __missing__(self, f: str) -> frozenset[Instant]:
+        got = self[f] = frozenset(self._o.facilitator_starts.get(f, ()))
+        return got
+
+
 def _start_sets(o: CaseOptions) -> dict[str, frozenset[Instant]]:
-    return {f: frozenset(ss) for f, ss in o.facilitator_starts.items()}
+    return _StartSets(o)
 
 
 def _placement(

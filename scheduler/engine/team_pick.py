@@ -20,7 +20,7 @@ from itertools import combinations
 
 from scheduler.domain import Case
 from scheduler.engine.options import CaseOptions, Options
-from scheduler.geo import haversine_km, km_rounded_up
+from scheduler.geo import km_rounded_up
 
 
 @dataclass(frozen=True)
@@ -30,50 +30,79 @@ class Team:
     cost: int
 
 
-class TeamPicker:
-    """The qualified facilitators of one case who can reach venue v, ready to pick a team."""
+@dataclass(frozen=True)
+class CaseTeamFacts:
+    """What a facilitator brings to one case, venue aside (computed once per case)."""
 
-    def __init__(self, options: Options, case: Case, o: CaseOptions, v: str) -> None:
+    required: int
+    index: dict[str, int]  # document order
+    members: tuple[str, ...]  # may sit and have some free start, in document order
+    leads: frozenset[str]
+    full_needs: int
+    need: dict[str, int]  # bit j: meets 'at least one' need j
+    cover: dict[str, int]  # bit 2i: speaks attendee i's language; 2i+1: meets i's wish
+    lead_extra: dict[str, int]  # continuity cost when leading
+    penalties: tuple[tuple[int, int], ...]  # (cover bit, cost when no member has it)
+
+    @classmethod
+    def of(cls, options: Options, case: Case, o: CaseOptions) -> CaseTeamFacts:
         problem = options.problem
         w = problem.policy.weights
-        venue = problem.venue_by_id[v]
-        self.required = o.team.required
         index = {f.id: i for i, f in enumerate(problem.facilitators)}
-        self.pool = sorted(
-            (f for f in o.team.cos if f in o.facilitator_starts and v in o.reach.get(f, ())),
-            key=index.__getitem__,
+        members = tuple(
+            sorted((f for f in o.team.cos if f in o.facilitator_starts), key=index.__getitem__)
         )
-        self.leads = [f for f in self.pool if f in set(o.team.leads)]
+        leads = frozenset(o.team.leads) & set(members)
         needs = o.team.at_least_one
-        self.full_needs = (1 << len(needs)) - 1
-        # Cover bits: attendee i's language (bit 2i) and non-required gender wish (bit 2i+1).
+        attendees = case.attendees
         penalties: list[tuple[int, int]] = []
-        for i, p in enumerate(case.attendees):
+        for i, p in enumerate(attendees):
             penalties.append((1 << (2 * i), w.interpreter))
             wish = p.facilitator_gender
             if wish is not None and not wish.required:
                 penalties.append((1 << (2 * i + 1), w.gender_preference))
-        self._penalties = penalties
-        self.km: dict[str, int] = {}
-        self.cover: dict[str, int] = {}
-        self.need: dict[str, int] = {}
-        preferred = set(case.preferred_facilitators)
-        self.lead_extra = {
-            f: (w.continuity if preferred and f not in preferred else 0) for f in self.leads
-        }
-        for f in self.pool:
+        cover: dict[str, int] = {}
+        need: dict[str, int] = {}
+        for f in members:
             fac = problem.facilitator_by_id[f]
-            self.km[f] = w.travel_per_km * km_rounded_up(haversine_km(fac.home, venue.location))
-            cover = 0
-            for i, p in enumerate(case.attendees):
+            bits = 0
+            for i, p in enumerate(attendees):
                 if p.needs.language in fac.languages:
-                    cover |= 1 << (2 * i)
+                    bits |= 1 << (2 * i)
                 wish = p.facilitator_gender
                 if wish is not None and not wish.required and fac.gender == wish.value:
-                    cover |= 1 << (2 * i + 1)
-            self.cover[f] = cover
-            self.need[f] = sum(1 << j for j, n in enumerate(needs) if f in n.members)
-        self.index = index
+                    bits |= 1 << (2 * i + 1)
+            cover[f] = bits
+            need[f] = sum(1 << j for j, n in enumerate(needs) if f in n.members)
+        preferred = set(case.preferred_facilitators)
+        lead_extra = {f: (w.continuity if preferred and f not in preferred else 0) for f in leads}
+        return cls(
+            required=o.team.required,
+            index=index,
+            members=members,
+            leads=leads,
+            full_needs=(1 << len(needs)) - 1,
+            need=need,
+            cover=cover,
+            lead_extra=lead_extra,
+            penalties=tuple(penalties),
+        )
+
+
+class TeamPicker:
+    """The qualified facilitators of one case who can reach venue v, ready to pick a team."""
+
+    def __init__(self, options: Options, facts: CaseTeamFacts, o: CaseOptions, v: str) -> None:
+        w = options.problem.policy.weights
+        km = options.facilitator_km
+        self.required = facts.required
+        self.index = index = facts.index
+        self.pool = [f for f in facts.members if v in o.reach.get(f, ())]
+        self.leads = [f for f in self.pool if f in facts.leads]
+        self.full_needs = facts.full_needs
+        self._penalties = facts.penalties
+        self.cover, self.need, self.lead_extra = facts.cover, facts.need, facts.lead_extra
+        self.km = {f: w.travel_per_km * km_rounded_up(km[(f, v)]) for f in self.pool}
         classes: dict[tuple[int, int], list[str]] = defaultdict(list)
         lead_classes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
         for f in self.pool:
