@@ -162,18 +162,30 @@ class Recorder:
     in_transfer: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    active: int = 0  # messages in transfer now (between DATA and the reply)
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.in_transfer.set()
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        transport = getattr(server, "transport", None)
-        if transport is None or transport.is_closing():
-            return "451 sender went away"
-        data = envelope.original_content or envelope.content
         with self.lock:
-            self.raw.append(bytes(data))
-            self.received.append(parse_received(list(envelope.rcpt_tos), bytes(data)))
-        return "250 OK"
+            self.active += 1
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            transport = getattr(server, "transport", None)
+            if transport is None or transport.is_closing():
+                return "451 sender went away"
+            data = envelope.original_content or envelope.content
+            with self.lock:
+                self.raw.append(bytes(data))
+                self.received.append(parse_received(list(envelope.rcpt_tos), bytes(data)))
+            return "250 OK"
+        finally:
+            with self.lock:
+                self.active -= 1
+
+    def transfers(self) -> int:
+        with self.lock:
+            return self.active
 
     def count(self) -> int:
         with self.lock:

@@ -40,8 +40,16 @@ def test_worker_killed_while_sending(db, recorder, smtp, start_worker, beat, cli
     recorder.delay = 0.5  # each message waits before "250", so the kill lands mid-transfer
     w = start_worker()
     queue_all(client, ids)
-    wait_for(recorder.in_transfer.is_set, timeout=30, what="a message in transfer")
     wait_for(lambda: recorder.count() >= 2, timeout=30, what="some messages accepted")
+    # Kill while both pool processes are mid-transfer, before any "250": a kill between
+    # a "250" and the database's mark is the one window no design closes (see
+    # scheduler/jobs/sending.py), so the test does not aim there.
+    wait_for(
+        lambda: recorder.transfers() == 2,
+        timeout=30,
+        what="two messages in transfer",
+        interval=0.01,
+    )
     w.kill()
     assert unsent(db) > 0, "the kill came too late to test anything"
     recorder.delay = 0.0
