@@ -113,14 +113,19 @@ def child_replan(doc: dict, first_limit: float, limit: float, workers: int, seed
     disrupted, what = disrupt(doc, [m.to_doc() for m in plan.meetings], seed)
     p2 = load_problem(disrupted)
     t0 = time.monotonic()
-    plan2 = solve(p2, time_limit=limit, workers=workers)
-    row = _summary(p2, plan2, time.monotonic() - t0)
+    try:
+        plan2 = solve(p2, time_limit=limit, workers=workers)
+    except RuntimeError as exc:  # the engine found no plan in time: report, with what we have
+        plan2 = None
+        row = {"error": f"re-plan: {exc}", "wall": round(time.monotonic() - t0, 2)}
+    if plan2 is not None:
+        row = _summary(p2, plan2, time.monotonic() - t0)
+        row["level1_proven"] = plan2.solver.bound.disruption == plan2.objective.disruption
     row.update(
         scenario=what,
         first_meetings=len(plan.meetings),
         first_priority=plan.objective.scheduled_priority,
         suggest_setup=round(setup, 3),
-        level1_proven=plan2.solver.bound.disruption == plan2.objective.disruption,
         suggest_cases=len(timings),
         suggest_mean=round(statistics.mean(timings), 3) if timings else None,
         suggest_max=round(max(timings), 3) if timings else None,
@@ -274,15 +279,22 @@ def print_report(report: dict[str, Any]) -> None:
     console.print(table)
     rp = report.get("replan")
     if rp:
-        if "error" in rp:
+        if "error" in rp and "scenario" not in rp:
             console.print(f"re-plan scenario failed: {rp['error']}")
             return
         console.print(
             f"re-plan (area): first plan {rp['first_meetings']} meetings, priority "
-            f"{rp['first_priority']}; then {rp['scenario']}\n"
-            f"  disruption {rp['disruption']} (bound {rp['bound_disruption']}, level 1 proven "
-            f"minimal: {_yn(rp['level1_proven'])}), priority {rp['priority']}/{rp['bound_priority']}, "
-            f"wall {rp['wall']:.1f} s, verified {_yn(rp['verified'])}\n"
+            f"{rp['first_priority']}; then {rp['scenario']}"
+        )
+        if "error" in rp:
+            console.print(f"  {rp['error']} (after {rp['wall']:.1f} s)")
+        else:
+            console.print(
+                f"  disruption {rp['disruption']} (bound {rp['bound_disruption']}, level 1 proven "
+                f"minimal: {_yn(rp['level1_proven'])}), priority {rp['priority']}/{rp['bound_priority']}, "
+                f"wall {rp['wall']:.1f} s, verified {_yn(rp['verified'])}"
+            )
+        console.print(
             f"  suggest on {rp['suggest_cases']} unscheduled cases: mean {rp['suggest_mean']} s, "
             f"max {rp['suggest_max']} s per case (after a one-off {rp['suggest_setup']} s "
             "to expand availability)"
