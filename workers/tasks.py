@@ -57,7 +57,12 @@ def utcnow() -> dt.datetime:
 
 @app.task(ignore_result=True)
 def allocate(plan_request_id: int) -> None:
-    """Split the stored problem; solve here if one part, else fan the parts out as a chord."""
+    """Split the stored problem; solve here if one part, else fan the parts out as a chord.
+
+    Redelivered (its worker died): a request already done is left alone; one still
+    running is started again, and if the first chord also finishes, the later merge
+    finds the request done and saves nothing (work twice, one plan).
+    """
     settings = get_settings()
     db = engine()
     try:
