@@ -11,25 +11,31 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from scheduler.cli.common import fail, read_problem, write_json
 from scheduler.formats import DocumentError, dump_plan, dump_problem, load_problem
-from scheduler.storage.db import transaction
-from scheduler.storage.migrate import DatabaseUnavailableError, open_database, safe_url
-from scheduler.storage.problems import ImportSummary, NoProblemError, export_problem, import_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from scheduler.storage.problems import ImportSummary
+
+# SQLAlchemy, Alembic and the storage modules are imported inside the functions that use
+# them, so `rjsched validate` and `generate` start without them (the CLI is lazy).
 
 SIZES = ("small", "area", "region", "national")
 
 
 def open_db_or_fail(url: str | None = None) -> Engine:
     """The migrated database engine, or a user-facing error naming the URL and the cause."""
+    from scheduler.storage.migrate import DatabaseUnavailableError, open_database
+
     try:
         return open_database(url)
     except DatabaseUnavailableError as exc:
@@ -39,6 +45,11 @@ def open_db_or_fail(url: str | None = None) -> Engine:
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction; a database failure becomes a user-facing error (nothing written)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from scheduler.storage.db import transaction
+    from scheduler.storage.migrate import safe_url
+
     try:
         with transaction(engine) as session:
             yield session
@@ -68,6 +79,8 @@ def validate(problem: str) -> None:
 )
 def import_(problem: str, replace: bool) -> None:
     """Validate a problem document and load it into the database, all or nothing."""
+    from scheduler.storage.problems import import_problem
+
     doc = read_problem(problem)
     engine = open_db_or_fail()
     console = Console()
@@ -105,6 +118,7 @@ def summary_table(summary: ImportSummary) -> Table:
 def export(out: str, plan: bool) -> None:
     """Write the problem document (or, with --plan, the current plan) held in the database."""
     from scheduler.storage.plans import current_plan, plan_document
+    from scheduler.storage.problems import NoProblemError, export_problem
 
     engine = open_db_or_fail()
     try:
