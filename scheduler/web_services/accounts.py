@@ -63,6 +63,16 @@ def create_user(
     return user
 
 
+def set_password(session: Session, *, user: UserRow, password: str) -> None:
+    """Give `user` a new password (same rule as `create_user`); their sessions end."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    session.flush()
+
+
 def recent_failures(session: Session, *, email: str, client: str, since: dt.datetime) -> int:
     return (
         session.scalar(
