@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
 from scheduler.domain import Plan, Problem
 from scheduler.engine import options as opt
 from scheduler.engine.options import Options
@@ -19,15 +23,12 @@ class Suggester:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        clock = Clock(problem.timezone)
-        horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
-        timing = opt.Timing.of(problem)
-        avail = opt.availability_map(problem, clock, horizon)
-        grid = opt.Grid.of(problem, clock, horizon)
-        self._ctx = opt._Context(clock, horizon, timing, grid, avail)
+        self._ctx = _shared_context(problem)
         self._cases: dict[str, opt.CaseOptions] = {}
 
     def options(self, case_id: str) -> Options:
+        if self._ctx is None:  # the pre-filter's internals changed: the slow, sure path
+            return opt.build_options(self.problem, [case_id])
         if case_id not in self._cases:
             case = self.problem.case_by_id[case_id]
             self._cases[case_id] = opt.case_options(self.problem, case, self._ctx)
@@ -45,6 +46,32 @@ class Suggester:
         return suggest(
             self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
         )
+
+
+def _shared_context(problem: Problem):  # type: ignore[no-untyped-def]
+    """The pre-filter's per-problem context, built the way `options.build_options` builds it.
+
+    `options._Context` is internal to the engine's pre-filter; fields it may gain are
+    filled from its public helpers when known, else None (callers then fall back to
+    `build_options` per case). A public `options.context(problem)` would remove this.
+    """
+    clock = Clock(problem.timezone)
+    horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
+    known: dict[str, Callable[[], Any]] = {
+        "clock": lambda: clock,
+        "horizon": lambda: horizon,
+        "timing": lambda: opt.Timing.of(problem),
+        "grid": lambda: opt.Grid.of(problem, clock, horizon),
+        "avail": lambda: opt.availability_map(problem, clock, horizon),
+        "reach": lambda: opt.facilitator_reach(problem),  # type: ignore[attr-defined]
+    }
+    names = [f.name for f in dataclasses.fields(opt._Context)]
+    if not set(names) <= set(known):
+        return None
+    try:
+        return opt._Context(*(known[n]() for n in names))
+    except (AttributeError, TypeError):
+        return None
 
 
 def _known(problem: Problem, case_id: str) -> str:

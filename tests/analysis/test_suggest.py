@@ -77,3 +77,12 @@ def test_suggest_on_a_generated_plan_keeps_it_valid():
         found = suggest(p, smaller, m.case, k=3)
         assert found
         _insert_each(p, smaller, m.case, found)
+
+
+def test_suggester_gives_the_same_placements_as_one_off_calls():
+    from scheduler.engine.suggest import Suggester
+
+    p, plan = example()
+    shared = Suggester(p)
+    for m in plan.meetings:
+        assert shared.suggest(plan, m.case, 3) == suggest(p, plan, m.case, 3)
