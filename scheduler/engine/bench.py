@@ -276,7 +276,8 @@ def print_report(report: dict[str, Any]) -> None:
     console = Console()
     if not console.is_terminal:  # piped or captured: do not squeeze the table to 80 columns
         console = Console(width=200)
-    console.print(table)
+    if report["rows"]:
+        console.print(table)
     rp = report.get("replan")
     if rp:
         if "error" in rp and "scenario" not in rp:
