@@ -83,7 +83,7 @@ def explain(problem: Problem, case_id: str, options: Options | None = None) -> E
     funnels.append(starts)
     reasons = static_reasons(problem, case, o)
     if not reasons and not slots:
-        reasons = [no_common_time(problem, case, o, bool(kept))]
+        reasons = [no_common_time(problem, case, o, bool(kept), options)]
     needs = [(n.label, len(n.members & set(o.team.cos))) for n in o.team.at_least_one]
     return Explanation(case_id, funnels, needs, len(slots), reasons)
 

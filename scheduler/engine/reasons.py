@@ -37,7 +37,7 @@ def unscheduled_reasons(
             out[cid] = got
             continue
         if not search(alone, cid, order="first", k=1, options_of_case=o):
-            out[cid] = [no_common_time(problem, case, o, bool(pins))]
+            out[cid] = [no_common_time(problem, case, o, bool(pins), options)]
             continue
         if full is None:
             full = Occupancy(options, [m for m in meetings if m.status != "pinned"])
@@ -123,11 +123,47 @@ def no_venue_message(problem: Problem, case: Case, o: CaseOptions) -> str:
     return f"none of the {total} venues is safe and suitable: " + "; ".join(parts)
 
 
-def no_common_time(problem: Problem, case: Case, o: CaseOptions, pins: bool) -> Reason:
+def who_is_never_free(options: Options, case: Case) -> str:
+    """Which attendees' availability leaves no room for the conference within its dates."""
+    problem, clock = options.problem, options.clock
+    lo = clock.day_start(problem.case_earliest(case))
+    hi = clock.day_start(problem.case_latest(case) + dt.timedelta(days=1))
+    need = case.duration_minutes
+
+    def long_enough(st) -> bool:  # type: ignore[no-untyped-def]
+        return any(b - a >= need for a, b in st.clip(lo, hi).intervals)
+
+    sides = {}
+    for p in case.attendees:
+        if not long_enough(options.availability[p.id]):
+            return f"{p.id} is never available for {need} minutes"
+    for side in ("victim", "offender"):
+        people = case.side_attendees(side)  # type: ignore[arg-type]
+        common = options.availability[people[0].id]
+        for p in people[1:]:
+            common = common.intersect(options.availability[p.id])
+        if not long_enough(common):
+            return f"the {side} side ({', '.join(p.id for p in people)}) is never free together"
+        sides[side] = (common, people)
+    (vs, vp), (os_, op) = sides["victim"], sides["offender"]
+    if not long_enough(vs.intersect(os_)):
+        return (
+            f"the victim side ({', '.join(p.id for p in vp)}) and the offender side "
+            f"({', '.join(p.id for p in op)}) are never free at the same time"
+        )
+    return "no start leaves room for the arrival stagger inside everyone's free time"
+
+
+def no_common_time(
+    problem: Problem, case: Case, o: CaseOptions, pins: bool, options: Options | None = None
+) -> Reason:
     when = _dates(problem, case)
     open_starts = {s for ss in o.venue_starts.values() for s in ss}
     if not o.attendee_starts:
-        msg = f"the attendees are never free together {when}"
+        who = "the attendees are never free together"
+        if options is not None and all(p.id in options.availability for p in case.attendees):
+            who = who_is_never_free(options, case)
+        msg = f"{who} {when}"
     elif not open_starts:
         msg = (
             f"the attendees are free together at {len(o.attendee_starts)} starts {when}, "

@@ -74,7 +74,7 @@ def test_no_common_time():
         one_case(victim={"availability": mondays}, offender={"availability": tuesdays})
     )
     assert codes(got) == {"NO_COMMON_TIME"}
-    assert "never free together" in got[0].message
+    assert "victim side (C1V) and the offender side (C1O) are never free" in got[0].message
 
 
 def test_no_common_time_when_the_only_facilitator_is_too_far():
