@@ -25,7 +25,8 @@ def broken_pins(ctx: Context) -> dict[str, list[Violation]]:
     clash with each other: proposals are movable and never justify a release.
     """
     pins = [m for m in pinned_existing(ctx).values() if m.case in ctx.problem.case_by_id]
-    probe = Context(ctx.problem, Plan.model_construct(meetings=pins, unscheduled=[], warnings=[]))
+    # Only `meetings` is read by the rules; the rest of the probe plan is never looked at.
+    probe = Context(ctx.problem, ctx.plan.model_copy(update={"meetings": pins}))
     out: dict[str, list[Violation]] = {}
     for v in hard_rule_violations(probe):
         for c in v.cases:

@@ -46,7 +46,7 @@ def check_reasons(ctx: Context) -> list[Violation]:
         case = ctx.problem.case_by_id.get(u.case)
         if case is None:
             continue  # reported by the document checks
-        codes = [r.code for r in u.reasons]
+        codes: list[str] = [r.code for r in u.reasons]
         if not codes:
             out.append(Violation("plan", case.id, "unscheduled with no reason"))
             continue

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 
-from scheduler.domain import Meeting
+from scheduler.domain import Meeting, Venue
 from scheduler.geo import haversine_km
 from scheduler.verify.clauses import (
     eligibility_problems,
@@ -18,7 +18,7 @@ from scheduler.verify.clauses import (
     facilitator_travel_problem,
     venue_problems,
 )
-from scheduler.verify.context import Context, Interval, attending, overlaps
+from scheduler.verify.context import Context, Interval, Timing, attending, overlaps
 from scheduler.verify.violation import Violation
 
 # --------------------------------------------------------------------------- per meeting
@@ -255,13 +255,13 @@ def rule_8_no_double_booking(ctx: Context) -> list[Violation]:
                         )
                     )
     speed = ctx.problem.policy.travel_speed_kmh
-    by_facilitator: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    by_facilitator: dict[str, list[tuple[Timing, str, Venue]]] = defaultdict(list)
     for m, case, venue, t in ctx.checkable:
         for f in dict.fromkeys(m.facilitators):
             by_facilitator[f].append((t, case.id, venue))
-    for f, uses in by_facilitator.items():
-        for i, (t1, c1, v1) in enumerate(uses):
-            for t2, c2, v2 in uses[i + 1 :]:
+    for f, visits in by_facilitator.items():
+        for i, (t1, c1, v1) in enumerate(visits):
+            for t2, c2, v2 in visits[i + 1 :]:
                 if ctx.local_date(t1.s) != ctx.local_date(t2.s) or v1.id == v2.id:
                     continue
                 (ta, ca, va), (tb, cb, vb) = sorted(
