@@ -173,6 +173,44 @@ def check_warnings(ctx: Context) -> list[Violation]:
     return out
 
 
+def check_solver_bound(ctx: Context) -> list[Violation]:
+    """`solver.bound` is a bound on the plan's own objective, and equals it when OPTIMAL.
+
+    Spec: the bound is, per level, the best value reachable with the earlier levels at
+    the values found; so it is never worse than the plan (disruption and soft cost are
+    minimised, scheduled priority maximised), and OPTIMAL ("every level proven
+    optimal") leaves no gap at any level.
+    """
+    got, bound, status = ctx.plan.objective, ctx.plan.solver.bound, ctx.plan.solver.status
+    out = []
+    if bound.disruption > got.disruption:
+        out.append(
+            _plan(
+                None,
+                f"bound disruption {bound.disruption} is worse than the plan's {got.disruption}",
+            )
+        )
+    if bound.scheduled_priority < got.scheduled_priority:
+        out.append(
+            _plan(
+                None,
+                f"bound scheduled priority {bound.scheduled_priority} is worse than the plan's "
+                f"{got.scheduled_priority}",
+            )
+        )
+    if bound.soft_cost > got.soft_cost:
+        out.append(
+            _plan(
+                None, f"bound soft cost {bound.soft_cost} is worse than the plan's {got.soft_cost}"
+            )
+        )
+    if status == "OPTIMAL" and bound != got:
+        out.append(
+            _plan(None, "solver.status is OPTIMAL, but solver.bound differs from the objective")
+        )
+    return out
+
+
 DOCUMENT_CHECKS = (
     check_cases_once,
     check_references,
@@ -180,4 +218,5 @@ DOCUMENT_CHECKS = (
     check_attendance,
     check_status,
     check_warnings,
+    check_solver_bound,
 )

@@ -35,6 +35,7 @@ def check(pr: dict, pl: dict, fix_objective: bool = False) -> list[Violation]:
     problem, plan = load(pr, pl)
     if fix_objective:
         pl["objective"] = compute_objective(problem, plan).to_doc()
+        pl["solver"]["bound"] = dict(pl["objective"])  # an OPTIMAL plan's bound is its objective
         plan = load_plan(copy.deepcopy(pl))
     return verify(problem, plan)
 

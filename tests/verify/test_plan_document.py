@@ -221,7 +221,37 @@ def test_under_16_without_carer_is_missing_appropriate_adult():
 def test_objective_mismatch_is_reported():
     pr, pl = example()
     pl["objective"]["soft_cost"] = 338
+    pl["solver"]["bound"]["soft_cost"] = 338  # keep the bound consistent with the claim
     (v,) = check(pr, pl)
     assert v.rule == "objective"
     assert "soft cost 338" in v.message
     assert "soft cost 339" in v.message
+
+
+def _bound_report(pl: dict) -> str:
+    pr, _ = example()
+    return " | ".join(str(v) for v in check(pr, pl) if v.rule == "plan")
+
+
+def test_optimal_plan_with_a_gap_to_its_bound_is_reported():
+    _, pl = example()
+    pl["solver"]["bound"]["soft_cost"] = 300
+    assert "OPTIMAL" in _bound_report(pl)
+
+
+def test_feasible_plan_with_a_lower_bound_is_accepted():
+    pr, pl = example()
+    pl["solver"]["status"] = "FEASIBLE"
+    pl["solver"]["bound"]["soft_cost"] = 300
+    assert check(pr, pl) == []
+
+
+@pytest.mark.parametrize(
+    ("level", "value"),
+    [("disruption", 1), ("scheduled_priority", 20), ("soft_cost", 340)],
+)
+def test_bound_worse_than_the_plan_is_reported(level, value):
+    _, pl = example()
+    pl["solver"]["status"] = "FEASIBLE"
+    pl["solver"]["bound"][level] = value
+    assert "worse than the plan" in _bound_report(pl)
