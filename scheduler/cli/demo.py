@@ -141,9 +141,15 @@ def stage_allocate(demo: Demo) -> None:
         def progress(fraction: float, message: str) -> None:
             bar.update(task, completed=fraction, description=message)
 
-        demo.plan = solve(
-            demo.problem, time_limit=demo.time_limit, workers=demo.workers, progress=progress
-        )
+        try:
+            demo.plan = solve(
+                demo.problem, time_limit=demo.time_limit, workers=demo.workers, progress=progress
+            )
+        except RuntimeError as exc:  # the engine found no plan at all within the limit
+            raise fail(
+                f"no plan within {demo.time_limit:g} s ({exc}); the imported data is kept. "
+                "Run the demo again with a longer --time-limit."
+            ) from None
     with unit_of_work(demo.engine) as session:
         demo.plan_id = save_plan(
             session, demo.plan, kind="allocate", created_at=dt.datetime.now(dt.UTC)

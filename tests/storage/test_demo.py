@@ -1,47 +1,101 @@
-"""`rjsched demo` stage one: a fresh data folder gets the area dataset, and shows it."""
+"""`rjsched demo`: a fresh data folder gets the area dataset, a verified plan, a report and a
+coordinator login; a rerun replaces the demo's own data."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from scheduler.cli import cli
+from scheduler.formats import load_plan, load_problem
 from scheduler.storage.db import make_engine, transaction
-from scheduler.storage.models import CaseRow
+from scheduler.storage.models import CaseRow, PlanRow
+from scheduler.verify import verify
+from scheduler.web_services.accounts import BadCredentials, authenticate
 
 pytest.importorskip("scheduler.generate")
+
+EMAIL = "coordinator@example.org"
 
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    monkeypatch.delenv("RJSCHED_DATABASE_URL", raising=False)
+    for name in ("RJSCHED_DATABASE_URL", "RJSCHED_OUTBOX_DIR", "RJSCHED_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RJSCHED_DATA_DIR", str(tmp_path / "data"))
     return tmp_path / "data"
 
 
-def _cases(data_dir) -> int:
+def _count(data_dir, model) -> int:
     engine = make_engine(f"sqlite:///{data_dir / 'rjsched.db'}")
     try:
         with transaction(engine) as session:
-            return session.scalar(select(func.count()).select_from(CaseRow))
+            return session.scalar(select(func.count()).select_from(model))
     finally:
         engine.dispose()
 
 
-def test_demo_loads_the_area_dataset_into_a_fresh_folder(data_dir):
+def _login(data_dir, password: str) -> bool:
+    engine = make_engine(f"sqlite:///{data_dir / 'rjsched.db'}")
+    try:
+        with transaction(engine) as session:
+            authenticate(
+                session, email=EMAIL, password=password, client="test", now=dt.datetime.now(dt.UTC)
+            )
+        return True
+    except BadCredentials:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _password(output: str) -> str:
+    found = re.search(r"^Password\s+(\S+)", output, re.MULTILINE)
+    assert found, output
+    return found.group(1)
+
+
+def test_demo_end_to_end_in_a_fresh_folder(data_dir):
     runner = CliRunner()
-    result = runner.invoke(cli, ["demo"], catch_exceptions=False)
+    result = runner.invoke(cli, ["demo", "--time-limit", "5"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    for word in ("cases", "parties", "facilitators", "venues", "keep-apart"):
+    for word in ("cases", "parties", "facilitators", "venues", "keep-apart", "VALID"):
         assert word in result.output
-    written = json.loads((data_dir / "demo" / "area-seed1.problem.json").read_text())
-    assert _cases(data_dir) == len(written["cases"]) > 0
-    # A second run gives the same database, not twice the data.
-    assert runner.invoke(cli, ["demo"]).exit_code == 0
-    assert _cases(data_dir) == len(written["cases"])
+    for word in ("scheduled", "unscheduled", "soft cost", "solver status", "wall time"):
+        assert word in result.output
+    assert "http://127.0.0.1:8000/" in result.output
+    assert "rjsched serve" in result.output
+
+    demo = data_dir / "demo"
+    problem = load_problem((demo / "area-seed1.problem.json").read_text())
+    plan = load_plan((demo / "plan.json").read_text())
+    assert verify(problem, plan) == []
+    assert len(plan.meetings) + len(plan.unscheduled) == len(problem.cases)
+    report = (demo / "report.html").read_text()
+    assert "<h1" in report
+    assert all(m.case in report for m in plan.meetings)
+    assert _count(data_dir, CaseRow) == len(problem.cases) > 0
+    assert _count(data_dir, PlanRow) == 1
+
+    password = _password(result.output)
+    assert EMAIL in result.output
+    assert _login(data_dir, password)
+    assert password not in (data_dir / "rjsched.db").read_bytes().decode("latin-1")
+
+    # A rerun replaces the demo's data (not twice the cases or plans) and the password.
+    again = runner.invoke(cli, ["demo", "--time-limit", "5"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert _count(data_dir, CaseRow) == len(problem.cases)
+    assert _count(data_dir, PlanRow) == 1
+    new_password = _password(again.output)
+    assert new_password != password
+    assert _login(data_dir, new_password)
+    assert not _login(data_dir, password)
 
 
 def test_demo_will_not_replace_another_problem_unasked(data_dir, tmp_path, problem_doc):
@@ -52,5 +106,7 @@ def test_demo_will_not_replace_another_problem_unasked(data_dir, tmp_path, probl
     result = runner.invoke(cli, ["demo"])
     assert result.exit_code == 1
     assert problem_doc["name"] in result.output
-    assert _cases(data_dir) == len(problem_doc["cases"])
-    assert runner.invoke(cli, ["demo", "--force"]).exit_code == 0
+    assert _count(data_dir, CaseRow) == len(problem_doc["cases"])
+    forced = runner.invoke(cli, ["demo", "--force", "--time-limit", "5"])
+    assert forced.exit_code == 0, forced.output
+    assert _count(data_dir, CaseRow) != len(problem_doc["cases"])
