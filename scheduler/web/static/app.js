@@ -21,6 +21,16 @@
     tick();
   }
 
+  // Phone widths show each table row as a stacked card: every cell is labelled with its
+  // column heading (CSS reads data-label). Without JS the table scrolls in its box instead.
+  document.querySelectorAll("table").forEach((table) => {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((tr) => {
+      [...tr.children].forEach((cell, i) => { cell.dataset.label = heads[i] || ""; });
+    });
+    table.classList.add("stack");
+  });
+
   const runForm = document.getElementById("run-form");
   if (runForm) {
     runForm.addEventListener("submit", async (event) => {
