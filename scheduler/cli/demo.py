@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
@@ -29,11 +31,14 @@ from sqlalchemy import Engine, delete
 
 from scheduler.cli.common import fail, write_json
 from scheduler.cli.data import generated_problem, open_db_or_fail, unit_of_work, write_file
-from scheduler.domain import Plan, Problem
+from scheduler.domain import Plan, Problem, Reason
 from scheduler.formats import DocumentError, load_problem
 from scheduler.settings import Settings, get_settings
 from scheduler.storage.migrate import safe_url
 from scheduler.storage.problems import ImportSummary, import_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEMO_SIZE = "area"
 DEMO_SEED = 1
@@ -103,14 +108,14 @@ def stage_import(demo: Demo) -> None:
         )
 
 
-def _clear_plans_and_mail(session) -> int:  # type: ignore[no-untyped-def]
+def _clear_plans_and_mail(session: Session) -> int:
     """Delete every plan, request, re-plan run and invite record; returns how many rows."""
     from scheduler.storage.mail_models import InviteState, OutboxMessage
     from scheduler.storage.models import MeetingRow, PlanRequest, PlanRow, ReplanRun
 
     # Children before parents, so this works with or without foreign-key cascades.
     tables = (PlanRequest, ReplanRun, MeetingRow, PlanRow, OutboxMessage, InviteState)
-    return sum(session.execute(delete(t)).rowcount or 0 for t in tables)
+    return sum(int(getattr(session.execute(delete(t)), "rowcount", 0) or 0) for t in tables)
 
 
 def stage_summary(demo: Demo) -> None:
@@ -288,7 +293,7 @@ def plan_table(problem: Problem, plan: Plan) -> Table:
     return table
 
 
-def _codes(reasons) -> set[str]:  # type: ignore[no-untyped-def]
+def _codes(reasons: Iterable[Reason]) -> set[str]:
     return {r.code for r in reasons}
 
 
@@ -343,11 +348,13 @@ def demo(
         time_limit=time_limit,
         workers=workers,
     )
+    started = time.monotonic()
     try:
         for stage in STAGES:
             stage(ctx)
     finally:
         engine.dispose()
+    ctx.console.print(f"(demo done in {time.monotonic() - started:.0f} s)", style="dim")
     for note in ctx.notes:
         ctx.console.print(note)
     if ctx.violations:
