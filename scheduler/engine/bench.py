@@ -263,10 +263,12 @@ def print_report(report: dict[str, Any]) -> None:
                           e.get("error", "") or g.get("error", ""))  # fmt: skip
             continue
         pct = 100 * e["priority"] / e["bound_priority"] if e["bound_priority"] else 100.0
+        # A "bound" below what greedy reached is no bound: say so rather than print 100 %.
+        pct_text = "bound<greedy!" if g["priority"] > e["bound_priority"] else f"{pct:.1f}"
         ratio = e["soft_cost"] / g["soft_cost"] if g["soft_cost"] else float("nan")
         table.add_row(
             r["size"], str(r["seed"]), _yn(r["tight"]), f"{r['limit']:g}",
-            f"{e['priority']} / {e['bound_priority']}", f"{pct:.1f}",
+            f"{e['priority']} / {e['bound_priority']}", pct_text,
             _yn(e["bound_disruption"] == e["disruption"]),
             _yn(e["bound_priority"] == e["priority"]),
             str(e["soft_cost"]), str(g["priority"]), str(g["soft_cost"]), f"{ratio:.2f}",
