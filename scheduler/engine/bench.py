@@ -270,7 +270,7 @@ def print_report(report: dict[str, Any]) -> None:
             r["size"], str(r["seed"]), _yn(r["tight"]), f"{r['limit']:g}",
             f"{e['priority']} / {e['bound_priority']}", pct_text,
             _yn(e["bound_disruption"] == e["disruption"]),
-            _yn(e["bound_priority"] == e["priority"]),
+            _yn(e["bound_priority"] == e["priority"] and g["priority"] <= e["bound_priority"]),
             str(e["soft_cost"]), str(g["priority"]), str(g["soft_cost"]), f"{ratio:.2f}",
             f"{e['wall']:.1f}", f"{e['peak_mb']:.0f}",
             f"{_yn(e['verified'])}/{_yn(g['verified'])}",
