@@ -145,7 +145,6 @@ mutation("unknown_timezone", "timezone", "not a known IANA time zone")(
 mutation("horizon_backwards", "horizon.end", "before horizon.start")(
     lambda d: d["horizon"].update(start="2027-04-19")
 )
-mutation("slot_not_dividing_day", "slot_minutes", "divide")(lambda d: d.update(slot_minutes=7))
 mutation("slot_zero", "slot_minutes", "≥ 1")(lambda d: d.update(slot_minutes=0))
 mutation("before_too_short", "policy.facilitator_before_minutes", "settle_minutes + stagger")(
     lambda d: d["policy"].update(facilitator_before_minutes=20)
@@ -208,8 +207,8 @@ mutation("keep_apart_same_party", "keep_apart[0]", "twice")(
 mutation("keep_apart_repeated_pair", "keep_apart[1]", "repeats")(
     lambda d: d.update(keep_apart=[["P1", "P32"], ["P32", "P1"]])
 )
-mutation("unknown_prison", "cases[4].parties[1].in_custody", "not the prison")(
-    lambda d: party(d, 4, 1).update(in_custody="HMP-Nowhere")
+mutation("blank_prison", "cases[4].parties[1].in_custody", "not be blank")(
+    lambda d: party(d, 4, 1).update(in_custody="  ")
 )
 
 

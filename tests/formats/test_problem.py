@@ -155,6 +155,20 @@ def test_offender_in_custody_of_known_prison_is_accepted():
     load_problem(doc)
 
 
+def test_offender_in_custody_of_a_prison_without_venue_is_accepted():
+    """The spec lets in_custody name any prison; the case is then never scheduled."""
+    doc = base_problem()
+    doc["cases"][4]["parties"][1]["in_custody"] = "HMP-Nowhere"
+    assert load_problem(doc).party_by_id[doc["cases"][4]["parties"][1]["id"]].in_custody
+
+
+def test_slot_not_dividing_the_day_is_accepted():
+    """The grid is "minute of the day a multiple of slot_minutes": defined for any slot."""
+    doc = base_problem()
+    doc["slot_minutes"] = 25
+    assert load_problem(doc).slot_minutes == 25
+
+
 def test_plain_text_and_bytes_input():
     text = json.dumps(base_problem())
     assert load_problem(text) == load_problem(text.encode())
