@@ -84,7 +84,7 @@ def job_env(
         RJSCHED_SWEEP_SECONDS="1",
         RJSCHED_SWEEP_GRACE_SECONDS="2",
         RJSCHED_REPLAN_ENABLED="false",
-        RJSCHED_SOLVER_TIME_LIMIT_SECONDS="10",
+        RJSCHED_SOLVER_TIME_LIMIT_SECONDS="60",
         RJSCHED_SOLVER_WORKERS="1",
     )
     return env

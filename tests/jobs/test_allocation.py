@@ -57,7 +57,7 @@ def test_allocation_in_parts_and_no_personal_data_in_redis(  # type: ignore[no-u
     scanner.start()
     try:
         request_id = requests.create_request(
-            db, params={"time_limit": 10}, now=dt.datetime.now(dt.UTC)
+            db, params={"time_limit": 60}, now=dt.datetime.now(dt.UTC)
         )
         send(client, "allocate", request_id, queue="solver")
         wait_for(

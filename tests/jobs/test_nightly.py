@@ -63,7 +63,7 @@ def test_replan_without_changes_sends_nothing(db) -> None:  # type: ignore[no-un
         db,
         run_date=dt.date(2027, 3, 1),
         now=dt.datetime.now(dt.UTC),
-        time_limit=10,
+        time_limit=60,
         workers=1,
         stale_seconds=3600,
     )
@@ -101,7 +101,7 @@ def test_cli_replan_once_per_date(db, jobs_db_url: str, tmp_path: Path, monkeypa
 
     monkeypatch.setenv("RJSCHED_DATABASE_URL", jobs_db_url)
     monkeypatch.setenv("RJSCHED_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RJSCHED_SOLVER_TIME_LIMIT_SECONDS", "10")
+    monkeypatch.setenv("RJSCHED_SOLVER_TIME_LIMIT_SECONDS", "60")
     load_example(db)
     confirm_example_plan(db)
     changed = tmp_path / "changed.json"
