@@ -174,17 +174,25 @@ def solve(
     workers: int = 2,
     progress: Callable[[float, str], None] | None = None,
 ) -> Plan:
-    """Plan every case: split into independent parts, solve them one after another, merge."""
+    """Plan every case: split into independent parts, solve them one after another, merge.
+
+    `time_limit` is the whole wall time: pre-filter, the greedy baseline (the hint),
+    models, solving and the reasons for unscheduled cases. What is left after the
+    greedy plan, less a reserve for the reasons, goes to the parts in proportion to
+    their size, and time a part does not use passes on to the next ones.
+    """
     t0 = time.monotonic()
+    deadline = t0 + time_limit
     options = build_options(problem)
     parts = split(problem, options)
-    # The time limit is for the solver: the pre-filter (a few seconds at most) comes first.
+    baseline = _baseline(problem, options)
+    # Reasons and extraction after the last part: ~1 s on region size.
+    reserve = min(0.1 * time_limit, 5.0)
     total = sum(len(p) for p in parts) or 1
     results: list[PartResult] = []
     done = 0
-    deadline = time.monotonic() + time_limit
     for i, ids in enumerate(parts):
-        left = max(0.1, deadline - time.monotonic())
+        left = max(0.5, deadline - reserve - time.monotonic())
         share = left * len(ids) / max(1, total - done)
 
         def step(frac: float, msg: str, _i: int = i, _n: int = len(ids), _d: int = done) -> None:
@@ -193,7 +201,13 @@ def solve(
 
         results.append(
             solve_part(
-                problem, ids, time_limit=share, workers=workers, options=options, progress=step
+                problem,
+                ids,
+                time_limit=share,
+                workers=workers,
+                options=options,
+                progress=step,
+                hint=baseline,
             )
         )
         done += len(ids)
@@ -201,3 +215,12 @@ def solve(
     if progress:
         progress(1.0, "done")
     return plan
+
+
+def _baseline(problem: Problem, options: Options) -> list[Meeting] | None:
+    """The greedy plan's meetings as a hint (None until the greedy baseline is there)."""
+    try:
+        from scheduler.engine.greedy import greedy
+    except ImportError:
+        return None
+    return list(greedy(problem, options).meetings)

@@ -38,14 +38,21 @@ def facilitator_team(m: Model) -> None:
 
 
 def facilitator_travel_limit(m: Model) -> None:
-    """Rule 6: a facilitator never sits at a venue beyond their `max_travel_km`."""
+    """Rule 6: a facilitator never sits at a venue beyond their `max_travel_km`.
+
+    One clause per (case, facilitator), "on the team ⇒ at one of the venues in reach"
+    (exactly one venue is chosen when the case is scheduled), rather than one per
+    unreachable (facilitator, venue) pair: on region size the pairs were 763,000 of
+    the model's 970,000 constraints and took 7.5 s to build.
+    """
     for cv in m.cases.values():
         for f, xl in cv.x.items():
+            if cv.pinned is not None and f in cv.pinned.facilitators:
+                continue  # a kept pin stands as it is (pins.check_pins checked it)
             reach = cv.opts.reach.get(f, frozenset())
-            for v, yl in cv.y.items():
-                pinned_here = cv.pinned is not None and f in cv.pinned.facilitators
-                if v not in reach and not pinned_here:
-                    m.cp.add_bool_or([xl.Not(), yl.Not()])
+            inside = [yl for v, yl in cv.y.items() if v in reach]
+            if len(inside) < len(cv.y):
+                m.cp.add_bool_or([xl.Not(), *inside])
 
 
 def _on_site(m: Model, cv: CaseVars, lit: cp_model.IntVar, name: str, pad: int = 0):

@@ -141,29 +141,52 @@ def solve_part(
     workers: int = 2,
     options: Options | None = None,
     progress: Progress | None = None,
+    hint: list[Meeting] | None = None,
 ) -> PartResult:
-    """Solve the cases `case_ids` of `problem` on their own (a part of a decomposition)."""
+    """Solve the cases `case_ids` of `problem` on their own (a part of a decomposition).
+
+    `time_limit` covers building the model too. `hint` is a valid plan's meetings (the
+    greedy baseline's): the first solution CP-SAT starts from, and the answer when it
+    finds none in time.
+    """
     t0 = time.monotonic()
     options = options or build_options(problem, case_ids)
     m, released = build_model(problem, options, case_ids)
+    time_limit = max(0.5, time_limit - (time.monotonic() - t0))
     confirmed = [
         e
         for e in problem.existing
         if e.case in set(case_ids) and (e.status == "confirmed" or e.case in released)
     ]
-    exprs = (obj.disruption(m, confirmed), obj.scheduled_priority(m), obj.soft_cost(m))
+    # Each level's expression is built when its turn comes: the soft cost's helper
+    # variables (km, interpreter, max load) only slowed level 2's presolve.
+    makers = (
+        lambda: obj.disruption(m, confirmed),
+        lambda: obj.scheduled_priority(m),
+        lambda: obj.soft_cost(m),
+    )
     values: dict[str, int] = {}
     bounds: dict[str, int] = {}
     optimal = True
     solver: cp_model.CpSolver | None = None
     carry = 0.0
-    for cid, cv in m.cases.items():  # a first solution: only the pins
-        m.cp.add_hint(cv.sched, int(cid in m.pinned))
-    for i, (name, expr) in enumerate(zip(LEVELS, exprs, strict=True)):
+    mine = [h for h in hint or [] if h.case in m.cases]
+    if hint is not None:
+        hint_meetings(m, mine)
+    else:
+        for cid, cv in m.cases.items():  # a first solution: only the pins
+            m.cp.add_hint(cv.sched, int(cid in m.pinned))
+    for i, (name, make) in enumerate(zip(LEVELS, makers, strict=True)):
         if progress:
             progress(i / 3, f"level {i + 1}: {name.replace('_', ' ')}")
         budget = SHARES[i] * time_limit + carry
+        if name == "disruption" and not confirmed:
+            # Nothing to disrupt: level 1 is 0 by construction; its time goes on.
+            values[name] = bounds[name] = 0
+            carry = budget
+            continue
         level_end = time.monotonic() + budget
+        expr = make()
         if name == "scheduled_priority":
             m.cp.maximize(expr)
         else:
@@ -179,6 +202,14 @@ def solve_part(
             for cut in cuts:
                 travel_between_venues(m, *cut)
             _hint(m, s)
+        if (
+            status not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            and solver is None
+            and hint is not None
+        ):
+            # No solution in time (a model too big for its budget): the hint is a
+            # valid plan, so it is the answer, with the weakest honest bounds.
+            return _hint_result(problem, m, mine, case_ids, released, t0)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver is None:
             # No plan in time at level 1: fall back to the pins alone (always valid,
             # since `check_pins` kept only pins that agree with each other).
@@ -194,9 +225,12 @@ def solve_part(
                 )
         elif status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             assert solver is not None
-            optimal = False  # keep the previous level's solution
-            values[name] = int(round(solver.value(expr)))
-            bounds[name] = values[name]
+            # Keep the previous level's solution, with the exact figure of that plan
+            # and the weakest honest bound (nothing was proven at this level).
+            optimal = False
+            picked = _meetings(m, solver, problem, released)
+            values[name] = _plan_value(problem, name, picked)
+            bounds[name] = _trivial_bound(m, name)
             continue
         solver = s
         optimal = optimal and status == cp_model.OPTIMAL
@@ -222,6 +256,81 @@ def solve_part(
         released=released,
         seconds=time.monotonic() - t0,
     )
+
+
+def hint_meetings(m: Model, meetings: list[Meeting]) -> None:
+    """Hint a whole valid plan of the model's cases (the others hinted unscheduled).
+
+    A complete hint is CP-SAT's first solution at once: on area size the greedy plan
+    as hint gave level 2 its optimum in ~1 s, where a pins-only hint left it searching.
+    """
+    clock = m.options.clock
+    by_case = {x.case: x for x in meetings}
+    m.cp.clear_hints()
+    for cid, cv in m.cases.items():
+        meet = by_case.get(cid)
+        if meet is None or meet.venue not in cv.y or meet.lead not in cv.lead:
+            m.cp.add_hint(cv.sched, 0)
+            for group in (cv.y, cv.x, cv.lead, cv.day, cv.room, cv.wait):
+                for lit in group.values():
+                    m.cp.add_hint(lit, 0)
+            continue
+        s = clock.instant(meet.start)
+        date = clock.local_date(s)
+        held = {a.waiting_room for a in meet.attendance}
+        m.cp.add_hint(cv.sched, 1)
+        m.cp.add_hint(cv.start, s)
+        for v, lit in cv.y.items():
+            m.cp.add_hint(lit, int(v == meet.venue))
+        for f, lit in cv.x.items():
+            m.cp.add_hint(lit, int(f in meet.facilitators))
+        for f, lit in cv.lead.items():
+            m.cp.add_hint(lit, int(f == meet.lead))
+        for d, lit in cv.day.items():
+            m.cp.add_hint(lit, int(d == date))
+        for (v, r), lit in cv.room.items():
+            m.cp.add_hint(lit, int(v == meet.venue and r == meet.room))
+        for (v, w), lit in cv.wait.items():
+            m.cp.add_hint(lit, int(v == meet.venue and w in held))
+
+
+def _hint_result(
+    problem: Problem,
+    m: Model,
+    meetings: list[Meeting],
+    case_ids: list[str],
+    released: dict[str, str],
+    t0: float,
+) -> PartResult:
+    """The hint as the part's answer; bounds are the trivial ones (nothing was proven)."""
+    values = {
+        "disruption": obj.plan_disruption(meetings, problem.existing, set(released)),
+        "scheduled_priority": obj.plan_priority(problem, meetings),
+        "soft_cost": obj.plan_soft_cost(problem, meetings),
+    }
+    bounds = {name: _trivial_bound(m, name) for name in LEVELS}
+    return PartResult(
+        case_ids=list(case_ids),
+        meetings=sorted(meetings, key=lambda x: (x.start, x.case)),
+        values=values,
+        bounds=bounds,
+        optimal=False,
+        released=released,
+        seconds=time.monotonic() - t0,
+    )
+
+
+def _plan_value(problem: Problem, level: str, meetings: list[Meeting]) -> int:
+    if level == "scheduled_priority":
+        return obj.plan_priority(problem, meetings)
+    return obj.plan_soft_cost(problem, meetings)
+
+
+def _trivial_bound(m: Model, level: str) -> int:
+    """A bound that needs no proof: 0 for the minimised levels, every placeable case."""
+    if level != "scheduled_priority":
+        return 0
+    return sum(cv.case.priority for cv in m.cases.values() if cv.opts.schedulable or cv.pinned)
 
 
 def _meetings(
