@@ -6,12 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 
 from scheduler.formats import DocumentError, Issue, load_problem
 from scheduler.storage.plans import current_plan, plan_document
 from scheduler.storage.problems import NoProblemError, export_problem, import_problem
 from scheduler.web.deps import Read, Write, after_form
 from scheduler.web.schemas import CountsOut, CsvImportResult, ImportResult, Problems
+from scheduler.web.templating import render
 from scheduler.web_services.csv_import import KINDS, SheetError, import_sheets
 
 router = APIRouter(tags=["data"])
@@ -53,6 +55,31 @@ def rejected(issues: list[Issue]) -> JSONResponse:
     )
 
 
+SHOWN_ISSUES = 200  # a page listing thousands of lines helps nobody; the count says the rest
+
+
+def _from_page(request: Request) -> bool:
+    """A browser's form post (it asks for HTML); API clients get JSON even for multipart."""
+    kind = request.headers.get("content-type", "")
+    return kind.startswith("multipart/form-data") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def refused(request: Request, issues: list[Issue], sheet: str) -> Response:
+    """The import page again, listing each problem, or the 422 JSON for API clients."""
+    if not _from_page(request):
+        return rejected(issues)
+    return render(
+        request,
+        "import.html",
+        status_code=422,
+        failed=sheet,
+        issues=issues[:SHOWN_ISSUES],
+        more=max(0, len(issues) - SHOWN_ISSUES),
+    )
+
+
 def _counts(summary: Any) -> dict[str, CountsOut]:
     return {k: CountsOut(**vars(c)) for k, c in summary.kinds().items()}
 
@@ -76,7 +103,7 @@ async def import_document(request: Request, ctx: Write, replace: bool = False) -
         summary = import_problem(ctx.session, problem, replace=replace, now=ctx.now)
     except DocumentError as exc:
         ctx.session.rollback()
-        return rejected(exc.issues)
+        return refused(request, exc.issues, "json")
     ctx.audit(
         "import",
         f"problem:{problem.name}",
@@ -109,18 +136,15 @@ async def import_csv(request: Request, ctx: Write) -> Any:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                return rejected([Issue(f"{key}.csv", "is not UTF-8 text")])
+                return refused(request, [Issue(f"{key}.csv", "is not UTF-8 text")], "csv")
         sheets[key] = text
     if not sheets:
-        return rejected([Issue("", f"send at least one sheet: {', '.join(KINDS)}")])
+        return refused(request, [Issue("", f"send at least one sheet: {', '.join(KINDS)}")], "csv")
     try:
         rows, summary = import_sheets(ctx.session, sheets, now=ctx.now)
-    except SheetError as exc:
+    except (SheetError, DocumentError) as exc:
         ctx.session.rollback()
-        return rejected(exc.issues)
-    except DocumentError as exc:
-        ctx.session.rollback()
-        return rejected(exc.issues)
+        return refused(request, exc.issues, "csv")
     ctx.audit("import", "problem", format="csv", rows=rows)
     return await after_form(request, CsvImportResult(rows=rows, counts=_counts(summary)))
 

@@ -152,6 +152,14 @@ def test_coordinator_journey(server: tuple[str, Path], page: Any) -> None:
     # Import the dataset through the form.
     page.get_by_role("link", name="Import", exact=True).click()
     check_page(page, "import")
+    broken = json.dumps({**doc, "slot_minutes": "fifteen"}).encode()
+    page.set_input_files(
+        "#file", files=[{"name": "bad.json", "mimeType": "application/json", "buffer": broken}]
+    )
+    page.get_by_role("button", name="Import document").click()
+    expect(page.get_by_role("heading", name=re.compile("not imported"))).to_be_visible()
+    expect(page.locator("#issues")).to_contain_text("slot_minutes")
+    check_page(page, "import-refused")
     page.set_input_files(
         "#file",
         files=[

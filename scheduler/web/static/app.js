@@ -31,6 +31,10 @@
     table.classList.add("stack");
   });
 
+  // A refused import: move focus to the list of problems so it is read out first.
+  const problems = document.getElementById("problems");
+  if (problems) problems.focus();
+
   const runForm = document.getElementById("run-form");
   if (runForm) {
     runForm.addEventListener("submit", async (event) => {
