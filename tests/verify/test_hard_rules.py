@@ -425,6 +425,46 @@ def weekly_cap_counts_iso_weeks(pr, pl):
     facilitator(pr, "F8")["max_meetings_per_week"] = 2  # C12, C8 (W10); C2 is Monday of W11
 
 
+# --------------------------------------------------------------------------- supporters, dates
+# "Ages and the under-16 and under-18 rules apply to supporters too."
+
+
+@breaks(1, "C6", "P15")
+def supporter_under_16_without_carer_on_their_side(pr, pl):
+    party(pr, "P15")["age"] = 15  # supports victim P13; nobody on that side is a parent_carer
+
+
+@holds(1)
+def non_consenting_supporter_under_16_does_not_attend(pr, pl):
+    party(pr, "P19")["age"] = 15  # C7's supporter has not consented: not there at all
+
+
+@breaks(2, "C6", "P16", "youth")
+def supporter_under_18_without_youth(pr, pl):
+    facilitator(pr, "F3")["skills"] = ["sensitive_complex"]  # C6 is F4 + F3
+    party(pr, "P16")["age"] = 17
+
+
+@holds(2)
+def non_consenting_supporter_under_18_needs_no_youth(pr, pl):
+    facilitator(pr, "F3")["skills"] = ["sensitive_complex"]  # C7 is F4 + F3
+    party(pr, "P19")["age"] = 17
+
+
+@holds(8)
+def no_travel_gap_between_different_local_dates(pr, pl):
+    # C2 (F3, V3) on site until 00:00 on the 16th; C3 (F3, V2) on site from 00:00:
+    # conferences start on different local dates, so no travel time is owed.
+    _f3_after_c2_at_v2(pr, pl, "2027-03-16T00:45")
+    retime(pr, pl, "C2", "2027-03-15T22:00")
+
+
+@breaks(8, "F3", "travel takes")
+def travel_gap_owed_on_the_same_local_date(pr, pl):
+    _f3_after_c2_at_v2(pr, pl, "2027-03-15T23:45")
+    retime(pr, pl, "C2", "2027-03-15T21:00")  # on site until 23:00, C3 from 23:00
+
+
 # --------------------------------------------------------------------------- the table
 
 

@@ -255,3 +255,18 @@ def test_bound_worse_than_the_plan_is_reported(level, value):
     pl["solver"]["status"] = "FEASIBLE"
     pl["solver"]["bound"][level] = value
     assert "worse than the plan" in _bound_report(pl)
+
+
+def test_supporters_have_their_sides_window_when_the_victim_arrives_first():
+    pr, pl = example()
+    case(pr, "C6")["first_to_arrive"] = "victim"  # C6: victim P13 with supporter P15
+    text = " | ".join(str(v) for v in check(pr, pl, fix_objective=True) if v.rule == "plan")
+    for pid in ("P13", "P15", "P14", "P16"):
+        assert pid in text
+    retime(pr, pl, "C6", meeting(pl, "C6")["start"])
+    rows = {r["party"]: (r["arrive"], r["leave"]) for r in meeting(pl, "C6")["attendance"]}
+    assert rows["P15"] == rows["P13"]
+    assert rows["P16"] == rows["P14"]
+    assert rows["P13"][0] < rows["P14"][0]  # the victim side arrives first
+    assert rows["P13"][1] > rows["P14"][1]  # and leaves last
+    assert not [v for v in check(pr, pl, fix_objective=True) if v.rule == "plan"]
