@@ -172,3 +172,48 @@ def test_fingerprint_changes_only_for_the_party_whose_time_moved() -> None:
     after = {e.recipient_id: e.fingerprint for e in recipients(problem, moved, SENDER)}
     assert before["P18"] != after["P18"]
     assert {k for k in before if before[k] != after[k]} == {"P18"}
+
+
+def _changed_by(edit: Any) -> set[str]:
+    """Recipients of C6 (F4 lead, F3 co; P13+P15 victim side, P14+P16 offender side)
+    whose event changes under `edit(meeting) -> meeting` (those in both versions)."""
+    problem, plan = example_problem(), example_plan()
+    meeting = meeting_of(plan, "C6")
+    before = {e.recipient_id: e.fingerprint for e in recipients(problem, meeting, SENDER)}
+    after = {e.recipient_id: e.fingerprint for e in recipients(problem, edit(meeting), SENDER)}
+    return {k for k in before.keys() & after.keys() if before[k] != after[k]}
+
+
+def _rows(meeting: Any, parties: set[str], **update: Any) -> Any:
+    rows = [r.model_copy(update=update) if r.party in parties else r for r in meeting.attendance]
+    return meeting.model_copy(update={"attendance": rows})
+
+
+EVERYONE = {"F3", "F4", "P13", "P14", "P15", "P16"}
+
+
+def test_change_triggers_follow_the_spec() -> None:
+    """invites.md: a party's event changes with arrival, leaving, venue, entrance, waiting
+    room or facilitators; a facilitator's with on-site window, venue, room or role."""
+    import datetime as dt
+
+    later = dt.timedelta(minutes=15)
+    assert _changed_by(lambda m: _rows(m, {"P14"}, entrance="Side door")) == {"P14"}
+    assert _changed_by(lambda m: _rows(m, {"P13", "P15"}, waiting_room="W3")) == {"P13", "P15"}
+    assert _changed_by(lambda m: _rows(m, {"P16"}, leave=m.attendance[3].leave + later)) == {"P16"}
+    assert _changed_by(lambda m: m.model_copy(update={"room": "R9"})) == {"F3", "F4"}
+    assert _changed_by(lambda m: m.model_copy(update={"venue": "V2"})) == EVERYONE
+    assert _changed_by(lambda m: m.model_copy(update={"co_facilitators": ["F8"]})) == {
+        "P13",
+        "P14",
+        "P15",
+        "P16",
+    }  # F3 is gone (a cancel, not a change), F8 is new
+    on_site = lambda m: m.model_copy(  # noqa: E731
+        update={
+            "facilitators_on_site": m.facilitators_on_site.model_copy(
+                update={"end": m.facilitators_on_site.end + later}
+            )
+        }
+    )
+    assert _changed_by(on_site) == {"F3", "F4"}
