@@ -11,12 +11,19 @@ What happens, in the caller's transaction:
 2. Personal data goes: a party keeps only its id, role, whom it supports and
    ``consent: false`` (so no plan can schedule it again); name becomes ``[erased]``;
    email and home are removed. An erased case is removed from the problem altogether
-   (its parties and keep-apart pairs with it). Unsent invitations to the erased people
-   are deleted; messages already sent to them, and the stored invite state, lose
-   their address, name and text. A CANCEL queued in step 1 for an event the person
-   did receive is kept until sent: their calendar must drop it (choice: the person's
-   interest in not keeping a stale appointment outweighs holding the address a little
-   longer; it is blanked like the others once the next erasure or send runs).
+   (its parties and keep-apart pairs with it). In the invites tables: unsent
+   invitations to the erased people are deleted; the stored invite state loses
+   address, name and every text field at once (the CANCEL is already rendered, so
+   nothing needs it); messages already sent (or refused for good) lose their address,
+   text and last error.
+   The one exception is a CANCEL queued in step 1 for an event the person did receive:
+   their calendar must drop the appointment, so that message keeps its address and
+   text until it is sent (choice: the person's interest in not keeping a stale
+   appointment outweighs holding the address a little longer). `scrub_delivered`
+   blanks it once it has gone or failed for good; the web app's send runs it after
+   every send, and so does every later erasure. Senders elsewhere (the Celery mail
+   queue, ``rjsched send``) should call it too. Mail already handed to the transport
+   (an SMTP server, the outbox folder's .eml files) is beyond this database.
 3. The audit keeps ids, the time and the fact of erasure (written by the caller).
 """
 
@@ -153,42 +160,77 @@ def _blank_party(session: Session, party_id: str, now: dt.datetime) -> None:
 
 
 def _scrub_mail(session: Session, party_ids: list[str]) -> int:
-    """Delete unsent invitations to them; blank what was sent (a queued CANCEL is kept)."""
+    """Delete unsent invitations to them, blank their invite state and delivered mail."""
     deleted = session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.recipient_kind == "party",
             OutboxMessage.recipient_id.in_(party_ids),
             OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
             OutboxMessage.method != "CANCEL",
         )
     ).rowcount  # type: ignore[attr-defined]
-    for msg in session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.recipient_kind == "party",
-            OutboxMessage.recipient_id.in_(party_ids),
-            OutboxMessage.sent_at.is_not(None),
-        )
-    ):
-        msg.recipient_email = ERASED_NAME
-        msg.message = ""
     for state in session.scalars(
         select(InviteState).where(
             InviteState.recipient_kind == "party", InviteState.recipient_id.in_(party_ids)
         )
     ):
-        pending_cancel = session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.uid == state.uid,
-                OutboxMessage.method == "CANCEL",
-                OutboxMessage.sent_at.is_(None),
+        _blank_state(state)
+    session.flush()
+    scrub_delivered(session)
+    return int(deleted or 0)
+
+
+# Event fields that identify nobody: kept so the stored state still parses.
+_EVENT_KEEP = {"case_id", "recipient_kind", "recipient_id", "start", "end", "fingerprint"}
+
+
+def _blank_state(state: InviteState) -> None:
+    state.email = ERASED_NAME
+    state.event = {
+        k: (
+            v
+            if k in _EVENT_KEEP
+            else None
+            if k == "url"
+            else ERASED_NAME
+            if k in ("name", "email")
+            else ""
+        )
+        for k, v in state.event.items()
+    }
+
+
+def erased_recipients(session: Session) -> set[str]:
+    """Ids of erased parties the invites tables know (their invite state is blanked)."""
+    return set(
+        session.scalars(
+            select(InviteState.recipient_id).where(
+                InviteState.recipient_kind == "party", InviteState.email == ERASED_NAME
             )
         )
-        if pending_cancel is None:
-            state.email = ERASED_NAME
-            state.event = {
-                **state.event,
-                "name": ERASED_NAME,
-                "email": ERASED_NAME,
-                "description": "",
-            }
-    return int(deleted or 0)
+    )
+
+
+def scrub_delivered(session: Session) -> int:
+    """Blank messages to erased people that are no longer waiting to go (sent, or failed for good).
+
+    Run after sending: it is what finally blanks the CANCEL an erasure left queued.
+    Returns how many messages it blanked.
+    """
+    gone = erased_recipients(session)
+    if not gone:
+        return 0
+    rows = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_kind == "party",
+            OutboxMessage.recipient_id.in_(gone),
+            OutboxMessage.sent_at.is_not(None) | OutboxMessage.failed_at.is_not(None),
+            OutboxMessage.message != "",
+        )
+    ).all()
+    for msg in rows:
+        msg.recipient_email = ERASED_NAME
+        msg.message = ""
+        msg.last_error = None
+    return len(rows)
