@@ -252,7 +252,8 @@ def print_report(report: dict[str, Any]) -> None:
     table = Table(title="engine vs greedy")
     cols = (
         "size", "seed", "tight", "limit s", "priority / bound", "%", "L1 opt", "L2 opt",
-        "soft", "greedy prio", "greedy soft", "soft ratio", "wall s", "peak MB", "verify e/g",
+        "soft", "greedy prio", "greedy soft", "soft ratio", "wall s", "peak MB", "greedy s",
+        "verify e/g",
     )  # fmt: skip
     for c in cols:
         table.add_column(c, justify="right")
@@ -272,7 +273,7 @@ def print_report(report: dict[str, Any]) -> None:
             _yn(e["bound_disruption"] == e["disruption"]),
             _yn(e["bound_priority"] == e["priority"] and g["priority"] <= e["bound_priority"]),
             str(e["soft_cost"]), str(g["priority"]), str(g["soft_cost"]), f"{ratio:.2f}",
-            f"{e['wall']:.1f}", f"{e['peak_mb']:.0f}",
+            f"{e['wall']:.1f}", f"{e['peak_mb']:.0f}", f"{g['wall']:.1f}",
             f"{_yn(e['verified'])}/{_yn(g['verified'])}",
         )  # fmt: skip
     console = Console()
