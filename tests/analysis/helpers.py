@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scheduler.domain import Plan, Problem
+from scheduler.domain import Plan, Problem, SolverInfo
 from scheduler.engine.options import build_options
 from scheduler.engine.reasons import unscheduled_reasons
 from scheduler.formats import load_plan, load_problem
@@ -42,7 +42,11 @@ def codes(reasons: list) -> set[str]:  # type: ignore[type-arg]
 
 
 def with_meetings(p: Problem, plan: Plan, meetings: list, unscheduled: list) -> Plan:  # type: ignore[type-arg]
-    """`plan` with other meetings and unscheduled cases, its objective recomputed."""
+    """`plan` with other meetings and unscheduled cases, its objective recomputed.
+
+    A hand-edited plan is no longer proven optimal: FEASIBLE, bound = its own values.
+    """
     draft = plan.model_copy(update={"meetings": meetings, "unscheduled": unscheduled})
     value = compute_objective(p, draft)
-    return draft.model_copy(update={"objective": value})
+    solver = SolverInfo(status="FEASIBLE", wall_seconds=0.0, bound=value)
+    return draft.model_copy(update={"objective": value, "solver": solver})
