@@ -124,7 +124,8 @@ def check_page(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     unlabelled = page.evaluate(UNLABELLED_JS)
     assert not unlabelled, f"{name}: form controls without a label: {unlabelled}"
-    landmarks = page.evaluate("() => ['header', 'main'].filter(t => !document.querySelector(t))")
+    wanted = ["header", "main"] if name == "login" else ["header", "nav", "main"]
+    landmarks = page.evaluate("(ts) => ts.filter(t => !document.querySelector(t))", wanted)
     assert not landmarks, f"{name}: missing landmarks {landmarks}"
     for label, (w, h) in SIZES.items():
         page.set_viewport_size({"width": w, "height": h})
@@ -144,6 +145,16 @@ def test_coordinator_journey(server: tuple[str, Path], page: Any) -> None:
     page.goto(base + "/")
     expect(page).to_have_url(f"{base}/login?next=/")
     check_page(page, "login")
+    # Keyboard: the first Tab reaches the skip link, shown with a visible focus ring.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.className, s.outlineStyle, s.outlineWidth, e.getBoundingClientRect().left]; }"
+    )
+    assert focused[0] == "skip", focused
+    assert focused[1] != "none", focused
+    assert focused[2] != "0px", focused
+    assert focused[3] >= 0, "the focused skip link must be on screen"
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -175,6 +186,7 @@ def test_coordinator_journey(server: tuple[str, Path], page: Any) -> None:
 
     # Allocate, following the live progress bar to 100.
     page.get_by_label("Time limit (s)").fill(TIME_LIMIT)
+    expect(page.locator("#progress-label")).to_have_attribute("aria-live", "polite")
     page.get_by_role("button", name="Run allocation").click()
     label = page.locator("#progress-label")
     expect(label).to_have_text(re.compile(r"^(Done|failed)"), timeout=JOB_TIMEOUT_MS)
