@@ -249,7 +249,7 @@ def merge_sheets(
         load_problem(doc)
     except DocumentError as exc:
         raise SheetError([_locate(issue, locate) for issue in exc.issues]) from None
-    listed = {
+    listed: dict[str, Any] = {
         k: [r.record for r in parsed[k]] for k in ("facilitators", "venues", "cases") if k in parsed
     }
     return doc, listed

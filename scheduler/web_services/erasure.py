@@ -151,7 +151,9 @@ def _blank_party(session: Session, party_id: str, now: dt.datetime) -> None:
     row = session.get(PartyRow, party_id)
     if row is None:
         return
-    keep = {k: row.doc[k] for k in ("id", "role", "supports", "relationship") if k in row.doc}
+    keep: dict[str, Any] = {
+        k: row.doc[k] for k in ("id", "role", "supports", "relationship") if k in row.doc
+    }
     row.doc = {**keep, "consent": False}
     row.name = ERASED_NAME
     row.email = None
