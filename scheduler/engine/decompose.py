@@ -51,9 +51,7 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
     owner: dict[str, str] = {}
     for cid in ids:
         o = options.cases[cid]
-        keys = [f"f:{f}" for f in o.usable_facilitators] + [
-            f"v:{v}" for v, ss in o.venue_starts.items() if ss
-        ]
+        keys = [f"f:{f}" for f in o.usable_facilitators] + [f"v:{v}" for v in o.open_venues]
         for m in problem.existing:
             if m.case == cid:
                 keys += [f"f:{f}" for f in m.facilitators] + [f"v:{m.venue}"]

@@ -91,7 +91,7 @@ def new_case_vars(
         starts = [options.horizon.start]
     start = cp.new_int_var_from_domain(_domain(starts), f"start[{case.id}]")
 
-    venues = [v for v in opts.venues if opts.venue_starts.get(v)]
+    venues = [v for v in opts.venues if v in opts.open_venues]
     if pinned is not None and pinned.venue not in venues:
         venues.append(pinned.venue)
     y = {v: cp.new_bool_var(f"venue[{case.id},{v}]") for v in venues}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -465,14 +466,64 @@ def staff_starts(
 # --------------------------------------------------------------------------- results
 
 
-class FreeStarts(Mapping[str, tuple[Instant, ...]]):
+def _packed(spans: list[tuple[int, int]]) -> array[int]:
+    return array("I", [k for span in spans for k in span])
+
+
+def _unpack(starts: tuple[Instant, ...], packed: array[int]) -> tuple[Instant, ...]:
+    out: list[Instant] = []
+    for n in range(0, len(packed), 2):
+        out.extend(starts[packed[n] : packed[n + 1]])
+    return tuple(out)
+
+
+class SpanStarts(Mapping[str, tuple[Instant, ...]]):
+    """Id → sorted starts, kept as index ranges into the case's attendee starts.
+
+    Tuples of starts per (case, venue) and (case, facilitator) took over 4 GB at
+    national size (a case whose parties have no travel limit can use ~400 venues and
+    ~2,000 facilitators, each with ~1,000 starts); ranges take a few bytes, and a
+    tuple is made on access.
+    """
+
+    def __init__(self, starts: tuple[Instant, ...], packed: dict[str, array[int]]) -> None:
+        self._starts, self._packed = starts, packed
+
+    def __getitem__(self, key: str) -> tuple[Instant, ...]:
+        return _unpack(self._starts, self._packed[key])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def nonempty(self, key: str) -> bool:
+        return bool(self._packed.get(key))
+
+    def mask(self, key: str) -> int:
+        """The starts as a bit set (bit i = the i-th attendee start)."""
+        p = self._packed.get(key, array("I"))
+        return spans_mask([(p[n], p[n + 1]) for n in range(0, len(p), 2)])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class FreeStarts(SpanStarts):
     """Facilitator → the starts at which they are free for `[s−B, e+F)`; only those free
     at some start are keys.
 
     Worked out at once for the facilitators who can reach an open safe venue (`near`,
     all the model and the reasons use), and on first access for the other qualified
     ones (only `explain` asks about them): at national size a case has ~1,700 qualified
-    facilitators of whom a few dozen are near, and doing them all took ~0.2 s a case.
+    facilitators of whom a few dozen to a few hundred are near, and doing them all
+    took ~0.2 s a case.
     """
 
     def __init__(
@@ -484,48 +535,37 @@ class FreeStarts(Mapping[str, tuple[Instant, ...]]):
         near: Iterable[str],
         qualified: Iterable[str],
     ) -> None:
-        self._case, self._timing, self._starts, self._avail = case, timing, starts, avail
-        self._known: dict[str, tuple[Instant, ...]] = {}
+        super().__init__(starts, {})
+        self._window = timing.staff_window(case, 0)
+        self._avail = avail
         self._qualified = tuple(qualified)
         self._all = False
-        self.masks: dict[str, int] = {}  # bit i = the i-th of `starts`
         for f in near:
             self._work_out(f)
-        self.near = {f: ss for f, ss in self._known.items() if ss}
+        self.near = tuple(f for f, p in self._packed.items() if p)
 
-    def _work_out(self, f: str) -> tuple[Instant, ...]:
-        if f not in self._known:
-            lo, hi = self._timing.staff_window(self._case, 0)
-            spans = fitting_spans(self._starts, lo, hi, self._avail[f])
-            out: list[Instant] = []
-            for i, j in spans:
-                out.extend(self._starts[i:j])
-            self._known[f] = tuple(out)
-            self.masks[f] = spans_mask(spans)
-        return self._known[f]
+    def _work_out(self, f: str) -> bool:
+        if f not in self._packed:
+            self._packed[f] = _packed(fitting_spans(self._starts, *self._window, self._avail[f]))
+        return bool(self._packed[f])
 
     def __getitem__(self, f: str) -> tuple[Instant, ...]:
         if f not in self._avail or not self._work_out(f):
             raise KeyError(f)
-        return self._known[f]
+        return super().__getitem__(f)
 
     def __contains__(self, f: object) -> bool:
-        return isinstance(f, str) and f in self._avail and bool(self._work_out(f))
+        return isinstance(f, str) and f in self._avail and self._work_out(f)
 
     def __iter__(self) -> Iterator[str]:
         if not self._all:
             for f in self._qualified:
                 self._work_out(f)
             self._all = True
-        return (f for f, ss in self._known.items() if ss)
+        return (f for f, p in list(self._packed.items()) if p)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -555,7 +595,7 @@ class CaseOptions:
     venue_filter: VenueFilter
     rooms: dict[str, tuple[str, ...]]
     attendee_starts: tuple[Instant, ...]
-    venue_starts: dict[str, tuple[Instant, ...]]
+    venue_starts: Mapping[str, tuple[Instant, ...]]
     facilitator_starts: Mapping[str, tuple[Instant, ...]]
     reach: dict[str, frozenset[str]]
     starts: tuple[Instant, ...]
@@ -571,10 +611,18 @@ class CaseOptions:
     @property
     def usable_facilitators(self) -> tuple[str, ...]:
         """Facilitators free at some start who can reach some open safe venue."""
-        open_venues = {v for v, ss in self.venue_starts.items() if ss}
+        open_venues = self.open_venues
         fs = self.facilitator_starts
         near = fs.near if isinstance(fs, FreeStarts) else fs
         return tuple(f for f in near if self.reach.get(f, frozenset()) & open_venues)
+
+    @cached_property
+    def open_venues(self) -> frozenset[str]:
+        """Safe venues open at some start."""
+        vs = self.venue_starts
+        if isinstance(vs, SpanStarts):
+            return frozenset(v for v in vs if vs.nonempty(v))
+        return frozenset(v for v, ss in vs.items() if ss)
 
     @property
     def schedulable(self) -> bool:
@@ -610,15 +658,15 @@ def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
     rooms = {v: fitting_rooms(case, problem.venue_by_id[v]) for v in vf.safe}
     att = attendee_starts(problem, case, ctx.clock, ctx.horizon, ctx.grid, ctx.avail)
     lo, hi = timing.staff_window(case, 0)
-    vspans = {v: fitting_spans(att, lo, hi, ctx.avail[v]) for v in vf.safe}
-    vstarts = {v: tuple(s for i, j in sp for s in att[i:j]) for v, sp in vspans.items()}
+    vstarts = SpanStarts(
+        att, {v: _packed(fitting_spans(att, lo, hi, ctx.avail[v])) for v in vf.safe}
+    )
     safe = frozenset(vf.safe)
     reach = {f: ctx.reach[f] & safe for f in team.cos}
-    open_venues = {v for v, ss in vstarts.items() if ss}
+    open_venues = {v for v in vstarts if vstarts.nonempty(v)}
     near = [f for f in team.cos if reach[f] & open_venues]
     fstarts = FreeStarts(case, timing, att, ctx.avail, near, team.cos)
-    vmasks = {v: spans_mask(sp) for v, sp in vspans.items()}
-    starts = _usable_starts(team, att, vmasks, fstarts, reach)
+    starts = _usable_starts(team, att, vstarts, fstarts, reach)
     return CaseOptions(
         case_id=case.id,
         ineligible=tuple(eligibility(case)),
@@ -637,7 +685,7 @@ def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
 def _usable_starts(
     team: TeamRequirements,
     att: tuple[Instant, ...],
-    vmasks: dict[str, int],
+    vstarts: SpanStarts,
     fstarts: FreeStarts,
     reach: dict[str, frozenset[str]],
 ) -> tuple[Instant, ...]:
@@ -656,9 +704,9 @@ def _usable_starts(
         if r not in open_in:
             m = 0
             for v in r:
-                m |= vmasks.get(v, 0)
+                m |= vstarts.mask(v) if v in vstarts else 0
             open_in[r] = m
-        ok = fstarts.masks[f] & open_in[r]
+        ok = fstarts.mask(f) & open_in[r]
         for k in range(team.required, 1, -1):
             at_least[k] |= at_least[k - 1] & ok
         at_least[1] |= ok

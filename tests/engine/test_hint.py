@@ -64,7 +64,7 @@ def test_free_starts_worked_out_on_demand_match_the_eager_ones() -> None:
     for o in options.cases.values():
         fs = o.facilitator_starts
         assert isinstance(fs, FreeStarts)
-        near = dict(fs.near)
+        near = {f: fs[f] for f in fs.near}
         everyone = dict(fs.items())  # works out the far ones too
         assert {f: everyone[f] for f in near} == near
         assert set(everyone) <= set(o.team.cos)
