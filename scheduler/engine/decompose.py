@@ -17,7 +17,7 @@ from collections.abc import Callable
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
 from scheduler.engine.options import CaseOptions, Options, build_options
-from scheduler.engine.solve import PartResult, change_warnings, solve_part
+from scheduler.engine.solve import PartResult, change_warnings, hint_part, solve_part
 
 
 class _UnionFind:
@@ -190,8 +190,14 @@ def solve(
     results: list[PartResult] = []
     done = 0
     for i, ids in enumerate(parts):
-        left = max(0.5, deadline - reserve - time.monotonic())
+        left = deadline - reserve - time.monotonic()
         share = left * len(ids) / max(1, total - done)
+        if baseline is not None and share < 1.0:
+            # Too little time to build and solve a model: the greedy plan stands.
+            results.append(hint_part(problem, options, ids, baseline))
+            done += len(ids)
+            continue
+        share = max(0.5, share)
 
         def step(frac: float, msg: str, _i: int = i, _n: int = len(ids), _d: int = done) -> None:
             if progress:

@@ -218,7 +218,7 @@ def solve_part(
                 return _hint_result(problem, m, mine, case_ids, released, t0)
             optimal = False
             values[name] = _plan_value(problem, name, mine, released)
-            bounds[name] = _trivial_bound(m, name)
+            bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
             if name == "scheduled_priority":
                 m.cp.add(expr >= values[name])
             else:
@@ -245,7 +245,7 @@ def solve_part(
             optimal = False
             picked = _meetings(m, solver, problem, released)
             values[name] = _plan_value(problem, name, picked, released)
-            bounds[name] = _trivial_bound(m, name)
+            bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
             continue
         solver = s
         optimal = optimal and status == cp_model.OPTIMAL
@@ -318,12 +318,33 @@ def _hint_result(
     t0: float,
 ) -> PartResult:
     """The hint as the part's answer; bounds are the trivial ones (nothing was proven)."""
-    values = {
-        "disruption": obj.plan_disruption(meetings, problem.existing, set(released)),
-        "scheduled_priority": obj.plan_priority(problem, meetings),
-        "soft_cost": obj.plan_soft_cost(problem, meetings),
-    }
-    bounds = {name: _trivial_bound(m, name) for name in LEVELS}
+    return _as_result(problem, m.options, meetings, case_ids, set(m.pinned), released, t0)
+
+
+def hint_part(
+    problem: Problem, options: Options, case_ids: list[str], hint: list[Meeting]
+) -> PartResult:
+    """The hint's meetings of `case_ids` as the part's answer, with no model at all: for
+    parts reached when the time limit is already spent."""
+    wanted = set(case_ids)
+    pins = [x for x in problem.existing if x.status == "pinned" and x.case in wanted]
+    kept, released = check_pins(options, pins)
+    mine = [x for x in hint if x.case in wanted]
+    pinned = {x.case for x in kept}
+    return _as_result(problem, options, mine, case_ids, pinned, released, time.monotonic())
+
+
+def _as_result(
+    problem: Problem,
+    options: Options,
+    meetings: list[Meeting],
+    case_ids: list[str],
+    pinned: set[str],
+    released: dict[str, str],
+    t0: float,
+) -> PartResult:
+    values = {name: _plan_value(problem, name, meetings, released) for name in LEVELS}
+    bounds = {name: _trivial_bound(options, case_ids, pinned, name) for name in LEVELS}
     return PartResult(
         case_ids=list(case_ids),
         meetings=sorted(meetings, key=lambda x: (x.start, x.case)),
@@ -345,11 +366,15 @@ def _plan_value(
     return obj.plan_soft_cost(problem, meetings)
 
 
-def _trivial_bound(m: Model, level: str) -> int:
+def _trivial_bound(options: Options, case_ids: list[str], pinned: set[str], level: str) -> int:
     """A bound that needs no proof: 0 for the minimised levels, every placeable case."""
     if level != "scheduled_priority":
         return 0
-    return sum(cv.case.priority for cv in m.cases.values() if cv.opts.schedulable or cv.pinned)
+    return sum(
+        options.problem.case_by_id[c].priority
+        for c in case_ids
+        if options.cases[c].schedulable or c in pinned
+    )
 
 
 def _meetings(

@@ -76,3 +76,14 @@ def test_solve_on_a_generated_problem_verifies() -> None:
     from scheduler.engine import solve
 
     check(p, solve(p, time_limit=5))
+
+
+def test_a_spent_time_limit_returns_the_greedy_plan() -> None:
+    p = _small()
+    from scheduler.engine import solve
+
+    plan = solve(p, time_limit=0.1)
+    check(p, plan)
+    assert plan.solver.status == "FEASIBLE"
+    base = greedy(p, build_options(p))
+    assert {m.case for m in plan.meetings} == {m.case for m in base.meetings}
