@@ -38,6 +38,7 @@ from scheduler.domain import Plan, Problem
 from scheduler.invites.content import EventContent, Key, Sender, plan_recipients
 from scheduler.invites.ical import Method, build_calendar, calendar_bytes
 from scheduler.invites.mime import build_message, from_text, message_key, to_text
+from scheduler.invites.scrub import scrub_delivered
 from scheduler.invites.transports import MailError, TransientMailError, Transport
 from scheduler.storage.mail_models import InviteState, OutboxMessage
 
@@ -289,6 +290,8 @@ def send_one(
             .where(OutboxMessage.id == outbox_id)
             .values(sent_at=now, claimed_until=None, last_error=None)
         )
+        # An erased person's CANCEL kept its address only until it went (see `scrub`).
+        scrub_delivered(session, [outbox_id])
     return "sent"
 
 
@@ -310,6 +313,8 @@ def _record_failure(
                 failed_at=now if permanent else None,
             )
         )
+        if permanent:
+            scrub_delivered(session, [outbox_id])
 
 
 def send_due(

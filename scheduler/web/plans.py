@@ -15,7 +15,6 @@ from scheduler.storage.plans import PlanNotFoundError, plan_document
 from scheduler.storage.problems import NoProblemError
 from scheduler.web.deps import Read, Write, after_form
 from scheduler.web.schemas import ConfirmResult, PinResult, PlanSummary, SendResult
-from scheduler.web_services import erasure
 from scheduler.web_services.plan_edits import EditError, set_pinned
 
 router = APIRouter(tags=["plans"])
@@ -91,7 +90,5 @@ async def send(request: Request, ctx: Write) -> Any:
     ctx.session.commit()
     transport = transport_from_settings(request.app.state.settings)
     result = send_due(request.app.state.sessions, transport, now=ctx.now)
-    # A CANCEL to an erased person kept their address only until it went; now blank it.
-    erasure.scrub_delivered(ctx.session)
     ctx.audit("send", "outbox", sent=result.sent, failed=result.failed)
     return await after_form(request, SendResult(sent=result.sent, failed=result.failed))

@@ -20,9 +20,9 @@ What happens, in the caller's transaction:
    their calendar must drop the appointment, so that message keeps its address and
    text until it is sent (choice: the person's interest in not keeping a stale
    appointment outweighs holding the address a little longer). `scrub_delivered`
-   blanks it once it has gone or failed for good; the web app's send runs it after
-   every send, and so does every later erasure. Senders elsewhere (the Celery mail
-   queue, ``rjsched send``) should call it too. Mail already handed to the transport
+   blanks it once it has gone or failed for good: the outbox runs it for each message
+   it marks sent or failed (`scheduler.invites.scrub`), whoever sends, and every later
+   erasure runs it over all messages. Mail already handed to the transport
    (an SMTP server, the outbox folder's .eml files) is beyond this database.
 3. The audit keeps ids, the time and the fact of erasure (written by the caller).
 """
@@ -39,12 +39,11 @@ from sqlalchemy.orm import Session
 from scheduler.domain import Plan
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import confirm_plan
+from scheduler.invites.scrub import ERASED_NAME, scrub_delivered
 from scheduler.storage.mail_models import InviteState, OutboxMessage
 from scheduler.storage.models import CaseRow, KeepApartRow, PartyRow
 from scheduler.storage.plans import latest_plan, plan_document, save_plan
 from scheduler.storage.problems import export_problem
-
-ERASED_NAME = "[erased]"
 
 
 @dataclass
@@ -201,38 +200,3 @@ def _blank_state(state: InviteState) -> None:
         )
         for k, v in state.event.items()
     }
-
-
-def erased_recipients(session: Session) -> set[str]:
-    """Ids of erased parties the invites tables know (their invite state is blanked)."""
-    return set(
-        session.scalars(
-            select(InviteState.recipient_id).where(
-                InviteState.recipient_kind == "party", InviteState.email == ERASED_NAME
-            )
-        )
-    )
-
-
-def scrub_delivered(session: Session) -> int:
-    """Blank messages to erased people that are no longer waiting to go (sent, or failed for good).
-
-    Run after sending: it is what finally blanks the CANCEL an erasure left queued.
-    Returns how many messages it blanked.
-    """
-    gone = erased_recipients(session)
-    if not gone:
-        return 0
-    rows = session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.recipient_kind == "party",
-            OutboxMessage.recipient_id.in_(gone),
-            OutboxMessage.sent_at.is_not(None) | OutboxMessage.failed_at.is_not(None),
-            OutboxMessage.message != "",
-        )
-    ).all()
-    for msg in rows:
-        msg.recipient_email = ERASED_NAME
-        msg.message = ""
-        msg.last_error = None
-    return len(rows)
