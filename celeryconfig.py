@@ -43,6 +43,7 @@ task_routes = {
     "workers.tasks.merge_parts": {"queue": "solver"},
     "workers.tasks.allocation_failed": {"queue": "solver"},
     "workers.tasks.replan_nightly": {"queue": "solver"},
+    "workers.tasks.replan_draft": {"queue": "solver"},
     "workers.tasks.send_message": {"queue": "mail"},
     "workers.tasks.sweep_outbox": {"queue": "mail"},
 }
@@ -59,7 +60,7 @@ task_track_started = True
 
 # Solver tasks get a hard time limit (the process is killed) and, a minute before it, a
 # soft one (an exception the task turns into a 'failed' request).
-_SOLVER_TASKS = ("allocate", "solve_part", "merge_parts", "replan_nightly")
+_SOLVER_TASKS = ("allocate", "solve_part", "merge_parts", "replan_nightly", "replan_draft")
 task_annotations = {
     f"workers.tasks.{name}": {
         "time_limit": _jobs.solver_task_time_limit_seconds,

@@ -129,6 +129,27 @@ def allocation_failed(plan_request_id: int) -> None:
     requests.fail(engine(), plan_request_id, error="a part of the allocation failed", now=utcnow())
 
 
+@app.task(ignore_result=True)
+def replan_draft(plan_request_id: int) -> None:
+    """A re-plan asked for in the web app: the re-plan service, saved as a draft to review."""
+    from scheduler.jobs.replan_draft import run_replan_request
+
+    settings = get_settings()
+    db = engine()
+    try:
+        row = requests.get_request(db, plan_request_id)
+        options = allocation.SolveOptions.from_params(
+            row.params,
+            time_limit=settings.solver_time_limit_seconds,
+            workers=settings.solver_workers,
+        )
+        plan_id = run_replan_request(db, plan_request_id, options=options, now=utcnow())
+    except Exception as exc:
+        requests.fail(db, plan_request_id, error=f"{type(exc).__name__}: {exc}", now=utcnow())
+        raise
+    log.info("plan request %s: draft re-plan %s", plan_request_id, plan_id)
+
+
 # --------------------------------------------------------------------------- mail
 
 

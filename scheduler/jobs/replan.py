@@ -19,8 +19,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from scheduler.domain import Meeting, Plan
 from scheduler.jobs import engine_adapter as solver
-from scheduler.jobs.replan_problem import Changes, complete_plan, describe_changes, replan_problem
+from scheduler.jobs.replan_problem import (
+    Changes,
+    ReplanInput,
+    complete_plan,
+    describe_changes,
+    replan_problem,
+)
 from scheduler.jobs.stability import stabilise
 from scheduler.storage.db import transaction
 from scheduler.storage.models import PlanRow, ReplanRun
@@ -113,22 +120,53 @@ def run_replan(
     return outcome
 
 
-def _replan(
-    engine: Engine, *, run_date: dt.date, now: dt.datetime, time_limit: float, workers: int
-) -> ReplanOutcome:
-    from scheduler.invites.outbox import confirm_plan
+@dataclass(frozen=True)
+class ReplanSolution:
+    """A re-planned plan, not yet saved, and what it was made from."""
 
+    previous_plan_id: int
+    confirmed: list[Meeting]
+    prepared: ReplanInput
+    plan: Plan
+    restored: list[str]
+
+
+def solve_replan(
+    engine: Engine, *, run_date: dt.date, time_limit: float, workers: int
+) -> ReplanSolution | None:
+    """Re-solve the confirmed plan for `run_date` (nothing saved); None if none is confirmed.
+
+    The one re-plan service: the nightly job and `rjsched replan` confirm its plan
+    (`run_replan`), the web app's re-plan job saves it as a draft (`replan_draft`).
+    """
     with transaction(engine) as session:
         before = latest_plan(session, "confirmed")
         if before is None:
-            return ReplanOutcome(run_date=run_date, status="no-confirmed-plan")
+            return None
         previous_id = before.id
-        confirmed = confirmed_meetings(session)
+        confirmed = list(confirmed_meetings(session))
         problem = export_problem(session)
     prepared = replan_problem(problem, confirmed, run_date)
     plan = solver.solve(prepared.problem, time_limit=time_limit, workers=workers)
     plan, restored = stabilise(prepared.problem, confirmed, plan)
     plan = complete_plan(plan, prepared.expired, run_date)
+    return ReplanSolution(previous_id, confirmed, prepared, plan, restored)
+
+
+def _replan(
+    engine: Engine, *, run_date: dt.date, now: dt.datetime, time_limit: float, workers: int
+) -> ReplanOutcome:
+    from scheduler.invites.outbox import confirm_plan
+
+    solution = solve_replan(engine, run_date=run_date, time_limit=time_limit, workers=workers)
+    if solution is None:
+        return ReplanOutcome(run_date=run_date, status="no-confirmed-plan")
+    previous_id, confirmed, prepared = (
+        solution.previous_plan_id,
+        solution.confirmed,
+        solution.prepared,
+    )
+    plan, restored = solution.plan, solution.restored
     with transaction(engine) as session:
         current = session.scalars(select(PlanRow.id).where(PlanRow.status == "confirmed")).first()
         if current != previous_id:

@@ -2,7 +2,10 @@
 
 With ``jobs_backend = "thread"`` (the default, no broker needed) a job runs in a
 background thread of the web process and records its progress in ``plan_requests``;
-with ``"celery"`` it is queued for the workers (``workers.tasks.allocate``).
+with ``"celery"`` it is queued for the workers (``workers.tasks.allocate``, or
+``workers.tasks.replan_draft`` for a re-plan). A re-plan runs the same re-plan service
+as ``rjsched replan`` and the nightly job, but leaves a draft for the coordinator to
+review and confirm (`scheduler.jobs.replan_draft`).
 """
 
 from __future__ import annotations
@@ -75,7 +78,8 @@ def _launch(request: Request, request_id: int, kind: str) -> None:
     if app.state.settings.jobs_backend == "celery":
         from workers import tasks  # type: ignore[attr-defined]
 
-        tasks.allocate.delay(request_id)
+        task = tasks.replan_draft if kind == "replan" else tasks.allocate
+        task.delay(request_id)
         return
     thread = threading.Thread(
         target=_run,
@@ -91,11 +95,13 @@ def _run(engine: Any, request_id: int, kind: str, clock: Any) -> None:
     """The job body in the thread backend: the jobs package does the work and the bookkeeping."""
     from scheduler.jobs import requests
     from scheduler.jobs.allocation import SolveOptions, run_in_process
+    from scheduler.jobs.replan_draft import run_replan_request
 
     try:
         row = requests.get_request(engine, request_id)
         options = SolveOptions.from_params(row.params, time_limit=60.0, workers=2)
-        run_in_process(engine, request_id, options=options, now=clock())
+        run = run_replan_request if kind == "replan" else run_in_process
+        run(engine, request_id, options=options, now=clock())
     except Exception as exc:  # the page must learn that the job failed, whatever the cause
         requests.fail(engine, request_id, error=f"{type(exc).__name__}: {exc}", now=clock())
 

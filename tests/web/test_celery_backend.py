@@ -101,3 +101,40 @@ def test_allocation_job_runs_on_a_celery_worker(
         plan = client.get(f"/api/plans/{row['plan_id']}").json()
         assert plan["meetings"]
     assert "workers.tasks.allocate" in worker.log_text()  # it ran on the worker, not in a thread
+
+
+def test_replan_job_runs_the_replan_task_on_a_worker(
+    web: str,
+    db: Engine,  # noqa: F811
+    start_worker: Callable[..., CeleryProcess],  # noqa: F811
+) -> None:
+    from scheduler.domain import Plan
+    from scheduler.storage.plans import save_plan
+
+    worker = start_worker(queues="solver", concurrency=1)
+    plan_doc = json.loads((ROOT / "tests" / "data" / "small.plan.json").read_text())
+    with httpx.Client(base_url=web, timeout=30) as client:
+        client.headers["X-CSRF-Token"] = login(client)  # type: ignore[arg-type]
+        assert client.post("/api/import", json=PROBLEM).status_code == 200
+        with transaction(db) as session:
+            confirmed = save_plan(
+                session,
+                Plan.model_validate(plan_doc),
+                kind="import",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        assert client.post(f"/api/plans/{confirmed}/confirm").status_code == 200
+        job = client.post("/api/jobs", json={"kind": "replan", "time_limit": 10}).json()
+
+        def finished() -> dict | None:
+            row = client.get(f"/api/jobs/{job['id']}").json()
+            return row if row["status"] in ("done", "failed") else None
+
+        row = wait_for(finished, timeout=120, what=f"job {job['id']} to finish", interval=0.3)
+        assert row["status"] == "done", row
+        statuses = {p["id"]: p["status"] for p in client.get("/api/plans").json()}
+        assert statuses[row["plan_id"]] == "draft"
+        assert statuses[confirmed] == "confirmed"
+        replanned = client.get(f"/api/plans/{row['plan_id']}").json()
+        assert replanned["objective"]["disruption"] == 0  # nothing changed: everything kept
+    assert "workers.tasks.replan_draft" in worker.log_text()
