@@ -1,8 +1,13 @@
 """Checks of `existing`: the previous plan's confirmed and pinned meetings.
 
 Only structure is checked here (references resolve, times are real local times on
-the grid, end = start + duration); whether a kept meeting still obeys the hard rules
-is the verifier's job, and a pinned meeting that breaks one is released, not refused.
+the grid); whether a kept meeting still obeys the hard rules is the verifier's job,
+and a pinned meeting that breaks one is released, not refused. Nor is ``end`` checked
+against today's ``duration_minutes``: a coordinator may change a case's length after
+confirming its meeting, and re-planning must still work. Such a meeting is one that no
+longer fits: the engine and the verifier re-derive its end from the new length; a
+pinned one is released (``PIN_RELEASED``), a confirmed one is kept or moved as the
+objective decides (kept at the same start and venue it costs no disruption).
 Choice where the spec is silent: only the edges of each window (start, end, arrive,
 leave, on-site start and end) must be clear local times; a window that spans the
 clock change is a hard-rule matter (rule 3) for the verifier.
@@ -110,11 +115,9 @@ def _check_times(
             (f"{at}.attendance[{j}].arrive", a.arrive),
             (f"{at}.attendance[{j}].leave", a.leave),
         ]
-    bad = False
     for path, value in edges:
         why = local_time_issue(clock, value)
         if why:
-            bad = True
             yield Issue(path, why)
     on_site = m.facilitators_on_site
     for path, lo, hi in [(f"{at}.facilitators_on_site.end", on_site.start, on_site.end)] + [
@@ -127,10 +130,3 @@ def _check_times(
             f"{at}.start",
             f"must lie on the {slot}-minute grid (its minute of the day a multiple of {slot})",
         )
-    if case is not None and not bad:
-        want = clock.local(clock.instant(m.start) + case.duration_minutes)
-        if m.end != want:
-            yield Issue(
-                f"{at}.end",
-                f"must be start + duration_minutes ({case.duration_minutes}) = {format_local(want)}",
-            )

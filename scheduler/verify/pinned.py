@@ -28,6 +28,10 @@ def broken_pins(ctx: Context) -> dict[str, list[Violation]]:
     # Only `meetings` is read by the rules; the rest of the probe plan is never looked at.
     probe = Context(ctx.problem, ctx.plan.model_copy(update={"meetings": pins}))
     out: dict[str, list[Violation]] = {}
+    for m in pins:
+        why = _stale_length(ctx, m)
+        if why:
+            out.setdefault(m.case, []).append(Violation(10, m.case, why))
     for v in hard_rule_violations(probe):
         for c in v.cases:
             out.setdefault(c, []).append(v)
@@ -66,3 +70,22 @@ def rule_10_pinned(ctx: Context) -> list[Violation]:
             )
             out.append(Violation(10, c, f"pinned meeting {what} without a {PIN_RELEASED} warning"))
     return out
+
+
+def _stale_length(ctx: Context, pin: Meeting) -> str | None:
+    """Why a pin can no longer be kept as pinned because the case's length changed.
+
+    Choice where the spec is silent: a pin whose ``end`` is not start + today's
+    ``duration_minutes`` (the coordinator changed the length after pinning) cannot
+    appear unchanged, so releasing it is justified, as the engine does (it then keeps
+    or moves the meeting as a confirmed one). Keeping it at its start with the new
+    length is accepted too: rule 10's "unchanged" does not include the end.
+    """
+    case = ctx.problem.case_by_id[pin.case]
+    clock = ctx.clock
+    if not (clock.exists(pin.start) and clock.exists(pin.end)):
+        return None  # a time that does not exist is reported by the rules themselves
+    s, e = clock.instant(pin.start, "start"), clock.instant(pin.end, "end")
+    if e - s == case.duration_minutes:
+        return None
+    return f"pinned meeting lasts {e - s} min but the case now lasts {case.duration_minutes} min"

@@ -40,3 +40,15 @@ def test_each_mutation_breaks_few_things(name):
     with pytest.raises(DocumentError) as info:
         load_problem(doc)
     assert 1 <= len(info.value.issues) <= 2, [str(i) for i in info.value.issues]
+
+
+def test_existing_meeting_of_a_changed_length_is_accepted():
+    """A case's duration changed after its meeting was confirmed: the meeting no longer
+    fits, which is for the engine and the verifier (released or moved), not a refusal."""
+    from tests.formats.corpus import with_existing
+
+    doc = base_problem()
+    with_existing(doc)
+    doc["existing"][0]["end"] = "2027-03-08T13:00"  # the case lasts 15 minutes longer now
+    problem = load_problem(doc)
+    assert str(problem.existing[0].end) == "2027-03-08 13:00:00"
