@@ -11,12 +11,14 @@ part unit is a plain list of case ids, so it can travel through a task queue.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
-from scheduler.engine.options import CaseOptions, Options, build_options
+from scheduler.engine.options import CaseOptions, Options, SpanStarts, VenueFilter, build_options
 from scheduler.engine.solve import PartResult, change_warnings, hint_part, solve_part
 
 
@@ -70,6 +72,105 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
+# A part bigger than this is more than CP-SAT settles in a minute on two cores (region
+# size came as one part of 218 cases, national one of 983: facilitators near the
+# borders between areas, and cases whose parties have no travel limit, chain them).
+LOCALISE_ABOVE = 120
+CASES_PER_CLUSTER = 40
+
+
+def _xy(lat: float, lon: float, ref_lat: float) -> tuple[float, float]:
+    """Kilometre-like plane coordinates (fine for clustering, never for a rule)."""
+    return lat * 111.2, lon * 111.2 * math.cos(math.radians(ref_lat))
+
+
+def _clusters(points: list[tuple[float, float]], k: int) -> list[tuple[float, float]]:
+    """k centres by k-means from a farthest-point start (deterministic, no randomness)."""
+    centres = [points[0]]
+    while len(centres) < min(k, len(points)):
+        far = max(points, key=lambda p: min(math.dist(p, c) for c in centres))
+        centres.append(far)
+    for _ in range(12):
+        groups: list[list[tuple[float, float]]] = [[] for _ in centres]
+        for p in points:
+            groups[min(range(len(centres)), key=lambda i: math.dist(p, centres[i]))].append(p)
+        centres = [
+            (sum(x for x, _ in g) / len(g), sum(y for _, y in g) / len(g)) if g else c
+            for g, c in zip(groups, centres, strict=True)
+        ]
+    return centres
+
+
+def localise(problem: Problem, options: Options) -> Options:
+    """Options cut into geographic clusters: each case keeps only its cluster's venues
+    and facilitators, so `split` finds one or more parts per cluster.
+
+    Cases are clustered by their principals' homes (k-means, ~`CASES_PER_CLUSTER` a
+    cluster); each venue and facilitator belongs to the nearest cluster centre. This is
+    a restriction, so every plan of it is valid for the problem, but bounds proven on
+    it are not the problem's: `solve` then reports the trivial ones. Cross-cluster
+    options are far by construction, and the soft cost charges every kilometre.
+    A case with an existing meeting joins the cluster of that meeting's venue.
+    """
+    ref = problem.facilitators[0].home.lat if problem.facilitators else 52.0
+    centre_of: dict[str, tuple[float, float]] = {}
+    for c in problem.cases:
+        homes = [p.home for p in (*c.victims, *c.offenders) if p.home is not None]
+        if homes:
+            lat = sum(h.lat for h in homes) / len(homes)
+            lon = sum(h.lon for h in homes) / len(homes)
+            centre_of[c.id] = _xy(lat, lon, ref)
+    points = sorted(set(centre_of.values()))
+    if not points:
+        return options
+    centres = _clusters(points, math.ceil(len(problem.cases) / CASES_PER_CLUSTER))
+
+    def nearest(xy: tuple[float, float]) -> int:
+        return min(range(len(centres)), key=lambda i: math.dist(xy, centres[i]))
+
+    venue_cluster = {
+        v.id: nearest(_xy(v.location.lat, v.location.lon, ref)) for v in problem.venues
+    }
+    fac_cluster = {f.id: nearest(_xy(f.home.lat, f.home.lon, ref)) for f in problem.facilitators}
+    existing = {m.case: m.venue for m in problem.existing}
+    cases = dict(options.cases)
+    for cid, o in options.cases.items():
+        if cid in existing:
+            k = venue_cluster[existing[cid]]
+        elif o.case_id in centre_of:
+            k = nearest(centre_of[cid])
+        else:
+            continue
+        if problem.case_by_id[cid].in_custody and o.venues:
+            k = venue_cluster[o.venues[0]]  # the prison decides
+        keep = {v for v in o.venues if venue_cluster[v] == k}
+        vs = o.venue_starts
+        cases[cid] = replace(
+            o,
+            venue_filter=VenueFilter(
+                tuple(v for v in o.venues if v in keep), o.venue_filter.removed
+            ),
+            venue_starts=vs.only(keep)
+            if isinstance(vs, SpanStarts)
+            else {v: vs[v] for v in keep if v in vs},
+            reach={
+                f: (r & keep if fac_cluster[f] == k else frozenset()) for f, r in o.reach.items()
+            },
+        )
+    return replace(options, cases=cases)
+
+
+def fits(options: Options, m: Meeting) -> bool:
+    """Whether a meeting (of the hint) uses only what its case's options allow."""
+    o = options.cases.get(m.case)
+    if o is None:
+        return False
+    if m.status == "pinned":
+        return True
+    usable = set(o.usable_facilitators)
+    return m.venue in o.open_venues and all(f in usable for f in m.facilitators)
+
+
 def _fallback_reasons(options: Options, case_ids: list[str]) -> dict[str, list[Reason]]:
     """Minimal reasons until `reasons.py` lands: rule 1, static rules, else CAPACITY."""
     out: dict[str, list[Reason]] = {}
@@ -117,6 +218,7 @@ def merge(
     parts: list[PartResult],
     wall_seconds: float,
     options: Options | None = None,
+    exact: bool = True,
 ) -> Plan:
     """One plan from the parts: every case once, the objective recomputed from the plan."""
     options = options or build_options(problem)
@@ -149,7 +251,22 @@ def merge(
         # Summed part bounds count max_load once per part; capped at the plan's value.
         soft_cost=min(value.soft_cost, sum(p.bounds.get("soft_cost", 0) for p in parts)),
     )
-    optimal = all(p.optimal for p in parts) and len(parts) <= 1
+    if not exact:
+        # Parts were solved on localised options: their bounds are not the problem's.
+        bound = Objective(
+            disruption=0,
+            scheduled_priority=max(
+                value.scheduled_priority,
+                sum(c.priority for c in problem.cases if options.cases[c.id].schedulable)
+                + sum(
+                    problem.case_by_id[e.case].priority
+                    for e in problem.existing
+                    if e.status == "pinned" and not options.cases[e.case].schedulable
+                ),
+            ),
+            soft_cost=0,
+        )
+    optimal = exact and all(p.optimal for p in parts) and len(parts) <= 1
     return Plan(
         format="rj-plan/1",
         problem=problem.name,
@@ -183,7 +300,13 @@ def solve(
     deadline = t0 + time_limit
     options = build_options(problem)
     parts = split(problem, options)
+    solve_options, exact = options, True
+    if parts and len(parts[0]) > LOCALISE_ABOVE:
+        solve_options, exact = localise(problem, options), False
+        parts = split(problem, solve_options)
     baseline = _baseline(problem, options)
+    if baseline is not None and not exact:
+        baseline = [m for m in baseline if fits(solve_options, m)]
     # Reasons and extraction after the last part: ~1 s on region size.
     reserve = min(0.1 * time_limit, 5.0)
     total = sum(len(p) for p in parts) or 1
@@ -194,7 +317,7 @@ def solve(
         share = left * len(ids) / max(1, total - done)
         if baseline is not None and share < 1.0:
             # Too little time to build and solve a model: the greedy plan stands.
-            results.append(hint_part(problem, options, ids, baseline))
+            results.append(hint_part(problem, solve_options, ids, baseline))
             done += len(ids)
             continue
         share = max(0.5, share)
@@ -209,13 +332,13 @@ def solve(
                 ids,
                 time_limit=share,
                 workers=workers,
-                options=options,
+                options=solve_options,
                 progress=step,
                 hint=baseline,
             )
         )
         done += len(ids)
-    plan = merge(problem, results, time.monotonic() - t0, options)
+    plan = merge(problem, results, time.monotonic() - t0, options, exact)
     if progress:
         progress(1.0, "done")
     return plan

@@ -501,6 +501,10 @@ class SpanStarts(Mapping[str, tuple[Instant, ...]]):
     def __len__(self) -> int:
         return len(self._packed)
 
+    def only(self, keys: Iterable[str]) -> SpanStarts:
+        """The same starts for `keys` only."""
+        return SpanStarts(self._starts, {k: self._packed[k] for k in keys if k in self._packed})
+
     def nonempty(self, key: str) -> bool:
         return bool(self._packed.get(key))
 
