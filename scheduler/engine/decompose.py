@@ -72,10 +72,11 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
-# A part bigger than this is more than CP-SAT settles in a minute on two cores (region
-# size came as one part of 218 cases, national one of 983: facilitators near the
-# borders between areas, and cases whose parties have no travel limit, chain them).
-LOCALISE_ABOVE = 120
+# A part bigger than this is more than CP-SAT builds and settles in minutes on two
+# cores (national came as one part of 983 cases: facilitators near the borders between
+# areas, and cases whose parties have no travel limit, chain every area together).
+# Region (one part of 218) stays exact: localised, it scheduled 590 against 712.
+LOCALISE_ABOVE = 400
 CASES_PER_CLUSTER = 40
 
 
@@ -204,13 +205,35 @@ def _fallback_reasons(options: Options, case_ids: list[str]) -> dict[str, list[R
 
 
 def unscheduled_reasons(
-    problem: Problem, options: Options, meetings: list[Meeting], case_ids: list[str]
+    problem: Problem,
+    options: Options,
+    meetings: list[Meeting],
+    case_ids: list[str],
+    deadline: float | None = None,
 ) -> dict[str, list[Reason]]:
+    """Reasons for the unscheduled cases, the full ones while `deadline` allows.
+
+    The full reasons search placements case by case: on region size 39 cases took
+    ~50 s on a loaded machine, so they go in chunks and the cases left when the
+    deadline passes get the static reasons (or CAPACITY) of `_fallback_reasons`.
+    """
     try:
         from scheduler.engine.reasons import unscheduled_reasons as real
     except ImportError:
         return _fallback_reasons(options, case_ids)
-    return real(problem, options, meetings, case_ids)
+    if deadline is None:
+        return real(problem, options, meetings, case_ids)
+    out: dict[str, list[Reason]] = {}
+    for n in range(0, len(case_ids), REASON_CHUNK):
+        chunk = case_ids[n : n + REASON_CHUNK]
+        if time.monotonic() < deadline:
+            out.update(real(problem, options, meetings, chunk))
+        else:
+            out.update(_fallback_reasons(options, chunk))
+    return out
+
+
+REASON_CHUNK = 5
 
 
 def merge(
@@ -219,6 +242,7 @@ def merge(
     wall_seconds: float,
     options: Options | None = None,
     exact: bool = True,
+    reasons_deadline: float | None = None,
 ) -> Plan:
     """One plan from the parts: every case once, the objective recomputed from the plan."""
     options = options or build_options(problem)
@@ -226,7 +250,11 @@ def merge(
     released = {c: why for p in parts for c, why in p.released.items()}
     placed = {m.case for m in meetings}
     missing = [c.id for c in problem.cases if c.id not in placed]
-    reasons = unscheduled_reasons(problem, options, meetings, missing) if missing else {}
+    reasons = (
+        unscheduled_reasons(problem, options, meetings, missing, reasons_deadline)
+        if missing
+        else {}
+    )
     unscheduled = [Unscheduled(case=c, reasons=reasons[c]) for c in missing]
     value = Objective(
         disruption=obj.plan_disruption(meetings, problem.existing, set(released)),
@@ -304,7 +332,8 @@ def solve(
     if parts and len(parts[0]) > LOCALISE_ABOVE:
         solve_options, exact = localise(problem, options), False
         parts = split(problem, solve_options)
-    baseline = _baseline(problem, options)
+    greedy_plan = _baseline(problem, options)
+    baseline = None if greedy_plan is None else list(greedy_plan.meetings)
     if baseline is not None and not exact:
         baseline = [m for m in baseline if fits(solve_options, m)]
     # Reasons and extraction after the last part: ~1 s on region size.
@@ -338,16 +367,43 @@ def solve(
             )
         )
         done += len(ids)
-    plan = merge(problem, results, time.monotonic() - t0, options, exact)
+    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline)
+    if greedy_plan is not None and _key(greedy_plan) < _key(plan):
+        # Localised parts can lose to the greedy plan (fewer options per case): never
+        # return worse than the baseline; the bounds stay those the solve proved.
+        plan = greedy_plan.model_copy(
+            update={
+                "solver": SolverInfo(
+                    status="FEASIBLE",
+                    wall_seconds=round(time.monotonic() - t0, 3),
+                    bound=Objective(
+                        disruption=min(
+                            plan.solver.bound.disruption, greedy_plan.objective.disruption
+                        ),
+                        scheduled_priority=max(
+                            plan.solver.bound.scheduled_priority,
+                            greedy_plan.objective.scheduled_priority,
+                        ),
+                        soft_cost=min(plan.solver.bound.soft_cost, greedy_plan.objective.soft_cost),
+                    ),
+                )
+            }
+        )
     if progress:
         progress(1.0, "done")
     return plan
 
 
-def _baseline(problem: Problem, options: Options) -> list[Meeting] | None:
-    """The greedy plan's meetings as a hint (None until the greedy baseline is there)."""
+def _key(plan: Plan) -> tuple[int, int, int]:
+    """Lexicographic order of the objective levels (smaller is better)."""
+    o = plan.objective
+    return (o.disruption, -o.scheduled_priority, o.soft_cost)
+
+
+def _baseline(problem: Problem, options: Options) -> Plan | None:
+    """The greedy plan: hint and floor (None until the greedy baseline is there)."""
     try:
         from scheduler.engine.greedy import greedy
     except ImportError:
         return None
-    return list(greedy(problem, options).meetings)
+    return greedy(problem, options)
