@@ -29,7 +29,9 @@ class Stretches:
         return i >= 0 and self.intervals[i][0] <= start and end <= self.intervals[i][1]
 
     def clip(self, lo: Instant, hi: Instant) -> Stretches:
-        return Stretches(tuple((max(a, lo), min(b, hi)) for a, b in self.intervals if a < hi and b > lo))
+        return Stretches(
+            tuple((max(a, lo), min(b, hi)) for a, b in self.intervals if a < hi and b > lo)
+        )
 
     def intersect(self, other: Stretches) -> Stretches:
         out, i, j = [], 0, 0
@@ -90,7 +92,10 @@ def expand(availability: Availability, clock: Clock, horizon: Horizon) -> Stretc
                     base.append(_daily(clock, day, pattern.from_, pattern.to))
         for w in availability.dates or []:
             base.append((clock.instant(w.start, "start"), clock.instant(w.end, "end")))
-    holes = [(clock.instant(w.start, "start"), clock.instant(w.end, "end")) for w in availability.unavailable]
+    holes = [
+        (clock.instant(w.start, "start"), clock.instant(w.end, "end"))
+        for w in availability.unavailable
+    ]
     return Stretches(subtract(merge(base), holes))
 
 

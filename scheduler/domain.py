@@ -47,7 +47,7 @@ def _parse_local_datetime(value: object) -> object:
         try:
             if len(value) != 16 or value[10] != "T":
                 raise ValueError
-            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 (local wall time by design)
         except ValueError:
             raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM") from None
     if isinstance(value, dt.datetime) and value.tzinfo is None:
@@ -101,11 +101,22 @@ Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Level = Literal["foundation", "intermediate", "advanced"]
-Skill = Literal["sensitive_complex", "domestic_abuse", "sexual_harm", "hate_crime", "youth", "prison"]
+Skill = Literal[
+    "sensitive_complex", "domestic_abuse", "sexual_harm", "hate_crime", "youth", "prison"
+]
 VenueKind = Literal["community", "police", "probation", "office", "prison"]
 Offence = Literal[
-    "burglary", "theft", "criminal_damage", "assault", "robbery", "public_order",
-    "domestic_abuse", "sexual_harm", "hate_crime", "stalking", "other",
+    "burglary",
+    "theft",
+    "criminal_damage",
+    "assault",
+    "robbery",
+    "public_order",
+    "domestic_abuse",
+    "sexual_harm",
+    "hate_crime",
+    "stalking",
+    "other",
 ]
 Risk = Literal["low", "medium", "high"]
 Role = Literal["victim", "offender", "supporter"]
@@ -389,8 +400,13 @@ class Meeting(Record):
 
 
 ReasonCode = Literal[
-    "NO_CONSENT", "NOT_ELIGIBLE_DIRECT", "MISSING_APPROPRIATE_ADULT",
-    "NO_QUALIFIED_FACILITATOR", "NO_SAFE_VENUE", "NO_COMMON_TIME", "CAPACITY",
+    "NO_CONSENT",
+    "NOT_ELIGIBLE_DIRECT",
+    "MISSING_APPROPRIATE_ADULT",
+    "NO_QUALIFIED_FACILITATOR",
+    "NO_SAFE_VENUE",
+    "NO_COMMON_TIME",
+    "CAPACITY",
 ]
 
 

@@ -51,8 +51,12 @@ def _grid(
         for key in keys_of(m):
             row = grid[week].setdefault(key, [[] for _ in range(7)])
             row[day.weekday()].append(
-                Block(m.facilitators_on_site.start.strftime("%H:%M"),
-                      m.facilitators_on_site.end.strftime("%H:%M"), label_of(m, key), m.status)
+                Block(
+                    m.facilitators_on_site.start.strftime("%H:%M"),
+                    m.facilitators_on_site.end.strftime("%H:%M"),
+                    label_of(m, key),
+                    m.status,
+                )
             )
     return grid
 

@@ -15,9 +15,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RJSCHED_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="where the embedded default keeps its files")
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
-    outbox_dir: Path | None = Field(default=None, description="folder for .eml files; default data_dir/outbox")
+    data_dir: Path = Field(
+        default=Path("data"), description="where the embedded default keeps its files"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite in data_dir"
+    )
+    outbox_dir: Path | None = Field(
+        default=None, description="folder for .eml files; default data_dir/outbox"
+    )
     redis_url: str = "redis://127.0.0.1:6379/0"
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -34,7 +40,8 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # Web app (added by the web feature).
     jobs_backend: Literal["thread", "celery"] = Field(
-        default="thread", description="thread: allocations run inside the web process; celery: queued"
+        default="thread",
+        description="thread: allocations run inside the web process; celery: queued",
     )
     session_hours: float = 12.0
     cookie_secure: bool = Field(default=False, description="always mark the session cookie Secure")
