@@ -10,26 +10,16 @@ and sometimes absent. `existing` is always empty or absent.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
+from scheduler.domain import Offence, Skill
+
 Doc = dict[str, Any]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
-SKILLS = ["sensitive_complex", "domestic_abuse", "sexual_harm", "hate_crime", "youth", "prison"]
-OFFENCES = [
-    "burglary",
-    "theft",
-    "criminal_damage",
-    "assault",
-    "robbery",
-    "public_order",
-    "domestic_abuse",
-    "sexual_harm",
-    "hate_crime",
-    "stalking",
-    "other",
-]
+SKILLS = list(get_args(Skill))
+OFFENCES = list(get_args(Offence))
 PRISON = "HMP-Test"
 # Mondays whose week (or the week after) holds a clock change, and a plain one.
 START_DATES = [
