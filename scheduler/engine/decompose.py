@@ -43,20 +43,36 @@ def _in_play(o: CaseOptions) -> bool:
 def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
     """Independent parts (lists of case ids), biggest first.
 
-    Cases that cannot be placed at all and have no pinned or confirmed meeting are left
-    out of every part: `merge` lists them as unscheduled.
+    Two cases are joined when they can interact: they share a usable facilitator
+    (rules 8, 9), a venue option (rooms, rule 4; keep-apart, rule 7), or a party
+    (rule 8), all from the *pruned* options (`open_venues` are the venues a qualified
+    team can reach, `usable_facilitators` those who can be on such a team). A
+    keep-apart pair binds only at a common venue, so it joins two cases only when
+    their venues meet (which sharing a venue already does; kept explicit so the rule
+    has its place here). Cases that cannot be placed at all and have no pinned or
+    confirmed meeting are left out of every part: `merge` lists them as unscheduled.
     """
     options = options or build_options(problem)
     existing = {m.case for m in problem.existing}
     ids = [c.id for c in problem.cases if _in_play(options.cases[c.id]) or c.id in existing]
     uf = _UnionFind(ids)
     owner: dict[str, str] = {}
+    venues_of: dict[str, set[str]] = {}
     for cid in ids:
         o = options.cases[cid]
-        keys = [f"f:{f}" for f in o.usable_facilitators] + [f"v:{v}" for v in o.open_venues]
+        venues = set(o.open_venues)
+        facs = set(o.usable_facilitators)
         for m in problem.existing:
             if m.case == cid:
-                keys += [f"f:{f}" for f in m.facilitators] + [f"v:{m.venue}"]
+                facs.update(m.facilitators)
+                venues.add(m.venue)
+        venues_of[cid] = venues
+        parties = [p.id for p in problem.case_by_id[cid].parties]
+        keys = (
+            [f"f:{f}" for f in sorted(facs)]
+            + [f"v:{v}" for v in sorted(venues)]
+            + [f"p:{p}" for p in parties]
+        )
         for k in keys:
             if k in owner:
                 uf.join(cid, owner[k])
@@ -64,7 +80,9 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
                 owner[k] = cid
     for p, q in problem.keep_apart:
         a, b = problem.case_of_party.get(p), problem.case_of_party.get(q)
-        if a is not None and b is not None and a.id in uf.parent and b.id in uf.parent:
+        if a is None or b is None or a.id not in uf.parent or b.id not in uf.parent:
+            continue
+        if venues_of[a.id] & venues_of[b.id]:
             uf.join(a.id, b.id)
     groups: dict[str, list[str]] = {}
     for cid in ids:
@@ -329,8 +347,17 @@ def solve(
     options = build_options(problem)
     parts = split(problem, options)
     solve_options, exact = options, True
-    if parts and len(parts[0]) > LOCALISE_ABOVE:
-        solve_options, exact = localise(problem, options), False
+    big = {cid for ids in parts if len(ids) > LOCALISE_ABOVE for cid in ids}
+    if big:
+        # Only the cases of the large parts are localised; the other parts stay exact
+        # (localised options are subsets, so they join nothing new). The bounds of the
+        # merged plan are then the trivial ones for the whole problem.
+        local = localise(problem, options)
+        solve_options = replace(
+            options,
+            cases={c: (local.cases[c] if c in big else o) for c, o in options.cases.items()},
+        )
+        exact = False
         parts = split(problem, solve_options)
     greedy_plan = _baseline(problem, options)
     baseline = None if greedy_plan is None else list(greedy_plan.meetings)

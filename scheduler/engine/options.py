@@ -587,8 +587,10 @@ class CaseOptions:
       free for `[s−B, e+F)`; facilitators with none are absent.
     - `reach[f]`: the safe venues within f's `max_travel_km` (facilitator-venue
       reachability, kept apart from `venues`).
-    - `starts`: the candidate starts the model may use: some safe venue is open, and a
-      qualified team member pool big enough (with a lead) is free.
+    - `starts`: the candidate starts the model may use: at some safe venue that is open
+      then, a lead and enough others who can reach it are free (`team_at_venue`).
+    - `team_venues`: the open safe venues a qualified team can reach at some start
+      (None: not worked out, every open venue counts). `reach` is already cut to them.
     Starts are sorted tuples of instants.
     """
 
@@ -603,6 +605,7 @@ class CaseOptions:
     facilitator_starts: Mapping[str, tuple[Instant, ...]]
     reach: dict[str, frozenset[str]]
     starts: tuple[Instant, ...]
+    team_venues: frozenset[str] | None = None
 
     @property
     def eligible(self) -> bool:
@@ -622,11 +625,14 @@ class CaseOptions:
 
     @cached_property
     def open_venues(self) -> frozenset[str]:
-        """Safe venues open at some start."""
+        """Safe venues open at some start with a team that can reach them (the venue
+        options the model, the greedy plan and `split` use)."""
         vs = self.venue_starts
         if isinstance(vs, SpanStarts):
-            return frozenset(v for v in vs if vs.nonempty(v))
-        return frozenset(v for v, ss in vs.items() if ss)
+            out = frozenset(v for v in vs if vs.nonempty(v))
+        else:
+            out = frozenset(v for v, ss in vs.items() if ss)
+        return out if self.team_venues is None else out & self.team_venues
 
     @property
     def schedulable(self) -> bool:
@@ -670,7 +676,14 @@ def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
     open_venues = {v for v in vstarts if vstarts.nonempty(v)}
     near = [f for f in team.cos if reach[f] & open_venues]
     fstarts = FreeStarts(case, timing, att, ctx.avail, near, team.cos)
-    starts = _usable_starts(team, att, vstarts, fstarts, reach)
+    at_venue = team_at_venue(team, vstarts, fstarts, reach)
+    starts_mask = 0
+    for m in at_venue.values():
+        starts_mask |= m
+    starts = tuple(s for i, s in enumerate(att) if starts_mask >> i & 1)
+    team_venues = frozenset(at_venue)
+    # A facilitator can only ever be at a venue where a whole team can be.
+    reach = {f: r & team_venues for f, r in reach.items()}
     return CaseOptions(
         case_id=case.id,
         ineligible=tuple(eligibility(case)),
@@ -683,41 +696,66 @@ def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
         facilitator_starts=fstarts,
         reach=reach,
         starts=starts,
+        team_venues=team_venues,
     )
 
 
-def _usable_starts(
+def team_at_venue(
     team: TeamRequirements,
-    att: tuple[Instant, ...],
     vstarts: SpanStarts,
     fstarts: FreeStarts,
     reach: dict[str, frozenset[str]],
-) -> tuple[Instant, ...]:
-    """Starts with an open venue, a free lead who can reach one, and enough free staff.
+) -> dict[str, int]:
+    """Venue → bit set of the attendee starts at which it is open and a team can be there.
 
-    Bit sets over the attendee starts: per facilitator, free ∧ (some venue in reach is
-    open); then "at least `required` of them" by running at-least-k sets. With Python
-    sets per (facilitator, start) this was half the national pre-filter's time.
+    The exact venue pruning (rules 2, 3, 6 together, as far as they can be checked
+    without the other meetings): at start s, venue v needs a free qualified lead with
+    v in reach, at least `required` free qualified facilitators with v in reach, and
+    for each 'at least one' need a free member with v in reach. Every valid meeting
+    has such a team, so a venue (or start) left out here loses no feasible placement.
+    Venues with no such start are absent. Cutting these out is what lets `split`
+    separate regions: a party with no travel limit has safe venues across the country,
+    but only the regional facilitators can reach each of them.
+
+    Bit sets over the attendee starts (bit i = i-th start); "at least k free" by
+    running at-least-k sets, as Python sets per (facilitator, start) were half the
+    national pre-filter's time.
     """
-    open_in: dict[frozenset[str], int] = {}
-    at_least = [0] * (team.required + 1)  # at_least[k]: starts where ≥ k are free
-    with_lead = 0
-    leads = set(team.leads)
+    if team.required < 1:
+        return {}
+    fmask = {f: fstarts.mask(f) for f in fstarts.near}
+    by_venue: dict[str, list[str]] = {}
     for f in fstarts.near:
-        r = reach[f]
-        if r not in open_in:
-            m = 0
-            for v in r:
-                m |= vstarts.mask(v) if v in vstarts else 0
-            open_in[r] = m
-        ok = fstarts.mask(f) & open_in[r]
-        for k in range(team.required, 1, -1):
-            at_least[k] |= at_least[k - 1] & ok
-        at_least[1] |= ok
-        if f in leads:
-            with_lead |= ok
-    usable = at_least[team.required] & with_lead if team.required >= 1 else 0
-    return tuple(s for i, s in enumerate(att) if usable >> i & 1)
+        if fmask[f]:
+            for v in reach[f]:
+                by_venue.setdefault(v, []).append(f)
+    leads = set(team.leads)
+    out: dict[str, int] = {}
+    for v, fs in by_venue.items():
+        open_ = vstarts.mask(v) if v in vstarts else 0
+        if not open_:
+            continue
+        at_least = [0] * (team.required + 1)  # at_least[k]: starts where ≥ k are free
+        with_lead = 0
+        needs = [0] * len(team.at_least_one)
+        for f in fs:
+            ok = fmask[f] & open_
+            if not ok:
+                continue
+            for k in range(team.required, 1, -1):
+                at_least[k] |= at_least[k - 1] & ok
+            at_least[1] |= ok
+            if f in leads:
+                with_lead |= ok
+            for n, need in enumerate(team.at_least_one):
+                if f in need.members:
+                    needs[n] |= ok
+        usable = at_least[team.required] & with_lead
+        for m in needs:
+            usable &= m
+        if usable:
+            out[v] = usable
+    return out
 
 
 @dataclass(frozen=True)

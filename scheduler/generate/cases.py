@@ -172,9 +172,11 @@ class CaseMaker:
         p["needs"] = needs
         if rng.random() < 0.05:
             p["facilitator_gender"] = {"value": rng.choice(("female", "male")), "required": rng.random() < 0.25}
-        if not custody and rng.random() < 0.25:
+        if not custody and rng.random() < 0.85:
+            # Most people will not cross the country for a meeting: 8-40 km, but never
+            # so little that fewer than three of the region's venues are in reach.
             third = sorted(dist(p["home"], loc) for loc in self.open_venues[place.region])[:3][-1]
-            p["max_travel_km"] = max(5, math.ceil(third) + rng.randint(2, 12))
+            p["max_travel_km"] = max(rng.randint(8, 40), math.ceil(third) + rng.randint(2, 6))
         if not custody and (role != "supporter" or rng.random() < 0.3):
             a = av.party_availability(rng, ctx.start, ctx.end, age, retired=age >= 67)
             if a:
