@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -108,7 +109,7 @@ def to_meeting(m: Model, c: Chosen, waiting: tuple[str, str], status: str) -> Me
         side = case.side_of(p)
         assert side is not None
         a, b = timing.side_window(case, side, c.start)
-        row = {
+        row: dict[str, Any] = {
             "party": p.id,
             "side": side,
             "waiting_room": rooms[side],

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ortools.sat.python import cp_model
+
 from scheduler.domain import Case, Meeting, Party, Problem, Venue
 from scheduler.engine.model import Model
 from scheduler.geo import haversine_km, km_rounded_up
@@ -26,7 +28,7 @@ def party_km(p: Party, venue: Venue) -> int:
 
 def disruption(m: Model, confirmed: list[Meeting]):  # type: ignore[no-untyped-def]
     """Level 1: `10·(1 − same) + Σ_{f∈old}(1 − x_f) − |old|·(1 − sched)` per confirmed meeting."""
-    terms = []
+    terms: list[cp_model.LinearExprT] = []
     clock = m.options.clock
     for old in confirmed:
         cv = m.cases.get(old.case)

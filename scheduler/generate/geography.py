@@ -98,11 +98,11 @@ def scope_for(size: str) -> Scope:
         slug = "england-wales"
     else:
         raise ValueError(f"unknown size {size!r}: expected small, area, region or national")
-    towns = [(t, f) for f in forces for t in f.towns]
+    pairs = [(t, f) for f in forces for t in f.towns]
     places = tuple(
-        Place(t, f, tuple(u for u, g in towns
+        Place(t, f, tuple(u for u, g in pairs
                           if g.region != f.region and haversine_km(t.lat, t.lon, u.lat, u.lon) < 45))
-        for t, f in towns
+        for t, f in pairs
     )
     return Scope(slug=slug, places=places, prisons=tuple((p, f) for f in forces for p in f.prisons))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 from . import availability as av
 from .context import Ctx
@@ -70,7 +71,7 @@ def facilitators(ctx: Ctx, n: int) -> list[dict]:
         })
     trng = ctx.rngs["facilitator_time"]
     for f in out:
-        _facilitator_time(ctx, trng, f, f.pop("_staff"))
+        _facilitator_time(ctx, trng, f, bool(f.pop("_staff")))
     return out
 
 
@@ -170,7 +171,7 @@ def venues(ctx: Ctx, n: int) -> list[dict]:
 
 
 def _rooms(rng: random.Random, n_rooms: int) -> dict:
-    rooms = [{"id": f"R{i}", "capacity": rng.choice(CAPACITIES)} for i in range(1, n_rooms + 1)]
+    rooms: list[dict[str, Any]] = [{"id": f"R{i}", "capacity": rng.choice(CAPACITIES)} for i in range(1, n_rooms + 1)]
     if all(r["capacity"] < 8 for r in rooms):
         rooms[0]["capacity"] = rng.choice((8, 10, 12))
     return {"rooms": rooms, "waiting_rooms": [f"W{i}" for i in range(1, rng.randint(2, 4) + 1)]}
