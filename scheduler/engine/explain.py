@@ -114,7 +114,10 @@ def _facilitators(options: Options, o: CaseOptions) -> Funnel:
     assert {f.id for f in left} == set(o.team.cos)
     drop("rule 3: not free at any start", lambda f: f.id in o.facilitator_starts)
     usable = set(o.usable_facilitators)
-    drop("rule 6: every open safe venue beyond their travel limit", lambda f: f.id in usable)
+    drop(
+        "rules 2, 6: no open safe venue in their reach that a whole team can reach",
+        lambda f: f.id in usable,
+    )
     return f_
 
 
@@ -162,9 +165,7 @@ def _venues(options: Options, o: CaseOptions) -> Funnel:
     f_.steps.append(("rule 3: closed at every start the attendees are free", before - len(left)))
     before = len(left)
     left = [v for v in left if any(v.id in r for r in o.reach.values())]
-    f_.steps.append(
-        ("rule 6: beyond every qualified facilitator's travel limit", before - len(left))
-    )
+    f_.steps.append(("rules 2, 3, 6: no qualified team can reach it when open", before - len(left)))
     return f_
 
 
