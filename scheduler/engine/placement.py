@@ -298,8 +298,9 @@ def _pickers(options: Options, case: Case, o: CaseOptions) -> dict[str, TeamPick
     """A team picker per safe venue where some qualified team could sit at all."""
     out = {}
     facts = CaseTeamFacts.of(options, case, o)
+    open_venues = o.open_venues  # safe, open, and a qualified team can reach them
     for v in o.venues:
-        if not o.venue_starts.get(v):
+        if v not in open_venues:
             continue
         picker = TeamPicker(options, facts, o, v)
         if picker.cheapest is not None:
