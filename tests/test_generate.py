@@ -406,6 +406,17 @@ def test_realistic_mix() -> None:
                 assert not {"home", "max_travel_km", "availability"} & set(p)
 
 
+def test_most_people_have_a_travel_limit() -> None:
+    """About 85 % of parties outside custody (and not travelling to a prison) have a
+    `max_travel_km`, mostly 8-40 km; some have none, as in real referrals."""
+    doc = generate_problem("region", 4)
+    free = [p for c in doc["cases"] if not any("in_custody" in q for q in c["parties"])
+            for p in c["parties"]]
+    limited = [p["max_travel_km"] for p in free if "max_travel_km" in p]
+    assert 0.78 < len(limited) / len(free) < 0.92
+    assert sum(8 <= km <= 40 for km in limited) > 0.8 * len(limited)
+
+
 def test_unknown_size_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown size"):
         generate_problem("galactic", 1)
