@@ -15,22 +15,107 @@ import pytest
 
 from scheduler.generate import DEFAULT_START, SIZES, generate_problem
 
-TOP = {"format", "name", "timezone", "horizon", "slot_minutes", "policy", "facilitators", "venues",
-       "cases", "keep_apart", "existing"}
-POLICY = {"settle_minutes", "stagger_minutes", "facilitator_before_minutes", "facilitator_after_minutes",
-          "min_victim_home_distance_km", "travel_speed_kmh", "weights"}
-FACILITATOR = {"id", "name", "email", "home", "level", "skills", "languages", "gender",
-               "max_meetings_per_day", "max_meetings_per_week", "max_travel_km", "availability", "conflicts"}
-VENUE = {"id", "name", "kind", "address", "location", "rooms", "waiting_rooms", "separate_entrances",
-         "entrances", "step_free", "hearing_loop", "prison", "availability"}
-CASE = {"id", "reference", "offence", "risk", "referred_on", "priority", "earliest", "latest",
-        "duration_minutes", "facilitators_required", "victim_initiated", "protect_victim_locality",
-        "requires_separate_entrances", "first_to_arrive", "preferred_facilitators", "parties"}
-PARTY = {"id", "role", "supports", "relationship", "name", "email", "home", "age", "consent", "in_custody",
-         "needs", "facilitator_gender", "max_travel_km", "exclusion_zones", "availability"}
+TOP = {
+    "format",
+    "name",
+    "timezone",
+    "horizon",
+    "slot_minutes",
+    "policy",
+    "facilitators",
+    "venues",
+    "cases",
+    "keep_apart",
+    "existing",
+}
+POLICY = {
+    "settle_minutes",
+    "stagger_minutes",
+    "facilitator_before_minutes",
+    "facilitator_after_minutes",
+    "min_victim_home_distance_km",
+    "travel_speed_kmh",
+    "weights",
+}
+FACILITATOR = {
+    "id",
+    "name",
+    "email",
+    "home",
+    "level",
+    "skills",
+    "languages",
+    "gender",
+    "max_meetings_per_day",
+    "max_meetings_per_week",
+    "max_travel_km",
+    "availability",
+    "conflicts",
+}
+VENUE = {
+    "id",
+    "name",
+    "kind",
+    "address",
+    "location",
+    "rooms",
+    "waiting_rooms",
+    "separate_entrances",
+    "entrances",
+    "step_free",
+    "hearing_loop",
+    "prison",
+    "availability",
+}
+CASE = {
+    "id",
+    "reference",
+    "offence",
+    "risk",
+    "referred_on",
+    "priority",
+    "earliest",
+    "latest",
+    "duration_minutes",
+    "facilitators_required",
+    "victim_initiated",
+    "protect_victim_locality",
+    "requires_separate_entrances",
+    "first_to_arrive",
+    "preferred_facilitators",
+    "parties",
+}
+PARTY = {
+    "id",
+    "role",
+    "supports",
+    "relationship",
+    "name",
+    "email",
+    "home",
+    "age",
+    "consent",
+    "in_custody",
+    "needs",
+    "facilitator_gender",
+    "max_travel_km",
+    "exclusion_zones",
+    "availability",
+}
 SKILLS = {"sensitive_complex", "domestic_abuse", "sexual_harm", "hate_crime", "youth", "prison"}
-OFFENCES = {"burglary", "theft", "criminal_damage", "assault", "robbery", "public_order", "domestic_abuse",
-            "sexual_harm", "hate_crime", "stalking", "other"}
+OFFENCES = {
+    "burglary",
+    "theft",
+    "criminal_damage",
+    "assault",
+    "robbery",
+    "public_order",
+    "domestic_abuse",
+    "sexual_harm",
+    "hate_crime",
+    "stalking",
+    "other",
+}
 SENSITIVE = {"domestic_abuse", "sexual_harm", "hate_crime", "stalking"}
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -59,11 +144,16 @@ def minutes(clock: str) -> int:
     return int(h) * 60 + int(m)
 
 
-def check_availability(where: str, av: dict, first: dt.date, last: dt.date, errors: list[str]) -> None:
+def check_availability(
+    where: str, av: dict, first: dt.date, last: dt.date, errors: list[str]
+) -> None:
     """Format, order, horizon and clock-change rules for one availability object."""
     if set(av) - {"weekly", "dates", "unavailable"}:
         errors.append(f"{where}: unknown availability keys {set(av)}")
-    lo, hi = dt.datetime.combine(first, dt.time()), dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
+    lo, hi = (
+        dt.datetime.combine(first, dt.time()),
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+    )
     for w in av.get("weekly", []):
         if set(w) != {"days", "from", "to"} or not w["days"] or set(w["days"]) - set(DAYS):
             errors.append(f"{where}: bad weekly {w}")
@@ -83,7 +173,9 @@ def check_availability(where: str, av: dict, first: dt.date, last: dt.date, erro
                         errors.append(f"{where}: weekly edge {t} is in the clock change")
     for kind in ("dates", "unavailable"):
         for w in av.get(kind, []):
-            if set(w) != {"start", "end"} or not (STAMP_RE.match(w["start"]) and STAMP_RE.match(w["end"])):
+            if set(w) != {"start", "end"} or not (
+                STAMP_RE.match(w["start"]) and STAMP_RE.match(w["end"])
+            ):
                 errors.append(f"{where}: bad {kind} window {w}")
                 continue
             a, b = dt.datetime.fromisoformat(w["start"]), dt.datetime.fromisoformat(w["end"])
@@ -102,7 +194,11 @@ def check_document(doc: dict) -> list[str]:
     errors: list[str] = []
     if set(doc) != TOP:
         errors.append(f"top-level keys {set(doc) ^ TOP}")
-    if doc["format"] != "rj-problem/1" or doc["timezone"] != "Europe/London" or doc["slot_minutes"] != 15:
+    if (
+        doc["format"] != "rj-problem/1"
+        or doc["timezone"] != "Europe/London"
+        or doc["slot_minutes"] != 15
+    ):
         errors.append("format, timezone or slot_minutes")
     first = dt.date.fromisoformat(doc["horizon"]["start"])
     last = dt.date.fromisoformat(doc["horizon"]["end"])
@@ -130,11 +226,17 @@ def check_document(doc: dict) -> list[str]:
         where = f"facilitator {f['id']}"
         if set(f) - FACILITATOR or {"id", "home"} - set(f):
             errors.append(f"{where}: keys {set(f) - FACILITATOR}")
-        if f["level"] not in ("foundation", "intermediate", "advanced") or set(f["skills"]) - SKILLS:
+        if (
+            f["level"] not in ("foundation", "intermediate", "advanced")
+            or set(f["skills"]) - SKILLS
+        ):
             errors.append(f"{where}: level or skills")
         if not f["email"].endswith("@example.org") or "en" not in f["languages"]:
             errors.append(f"{where}: email or languages")
-        if not (1 <= f["max_meetings_per_day"] <= f["max_meetings_per_week"]) or f["max_travel_km"] <= 0:
+        if (
+            not (1 <= f["max_meetings_per_day"] <= f["max_meetings_per_week"])
+            or f["max_travel_km"] <= 0
+        ):
             errors.append(f"{where}: caps or travel")
         for pid in f.get("conflicts", []):
             if pid not in parties:
@@ -152,7 +254,11 @@ def check_document(doc: dict) -> list[str]:
         if v["kind"] == "prison":
             prisons.add(v["prison"])
         rooms = [r["id"] for r in v["rooms"]]
-        if not rooms or len(set(rooms)) != len(rooms) or len(set(v["waiting_rooms"])) != len(v["waiting_rooms"]):
+        if (
+            not rooms
+            or len(set(rooms)) != len(rooms)
+            or len(set(v["waiting_rooms"])) != len(v["waiting_rooms"])
+        ):
             errors.append(f"{where}: rooms")
         if not all(set(r) == {"id", "capacity"} and 4 <= r["capacity"] <= 14 for r in v["rooms"]):
             errors.append(f"{where}: room capacity")
@@ -195,7 +301,12 @@ def check_document(doc: dict) -> list[str]:
                 target = mine.get(p.get("supports", ""))
                 if target is None or target["role"] == "supporter":
                     errors.append(f"{pw}: supports must name a victim or offender of the same case")
-                if p.get("relationship") not in ("parent_carer", "friend", "family", "professional"):
+                if p.get("relationship") not in (
+                    "parent_carer",
+                    "friend",
+                    "family",
+                    "professional",
+                ):
                     errors.append(f"{pw}: relationship")
             elif "supports" in p or "relationship" in p:
                 errors.append(f"{pw}: supports/relationship only on supporters")
@@ -211,7 +322,9 @@ def check_document(doc: dict) -> list[str]:
             if set(p["needs"]) - {"step_free", "hearing_loop", "language"}:
                 errors.append(f"{pw}: needs")
             fg = p.get("facilitator_gender")
-            if fg is not None and (set(fg) != {"value", "required"} or not isinstance(fg["required"], bool)):
+            if fg is not None and (
+                set(fg) != {"value", "required"} or not isinstance(fg["required"], bool)
+            ):
                 errors.append(f"{pw}: facilitator_gender")
             if "home" not in p and "in_custody" not in p:
                 errors.append(f"{pw}: home missing outside custody")
@@ -236,11 +349,15 @@ def available_minutes(av: dict, first: dt.date, last: dt.date) -> int:
     for day in (first + dt.timedelta(days=i) for i in range((last - first).days + 1)):
         if day in off:
             continue
-        total += sum(minutes(w["to"]) - minutes(w["from"]) for w in av.get("weekly", [])
-                     if DAYS[day.weekday()] in w["days"])
+        total += sum(
+            minutes(w["to"]) - minutes(w["from"])
+            for w in av.get("weekly", [])
+            if DAYS[day.weekday()] in w["days"]
+        )
     return total + sum(
         (dt.datetime.fromisoformat(w["end"]) - dt.datetime.fromisoformat(w["start"])).seconds // 60
-        for w in av.get("dates", []))
+        for w in av.get("dates", [])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -268,12 +385,18 @@ def test_tight_keeps_the_same_cases_and_people(area: dict) -> None:
 def test_sizes(size: str) -> None:
     doc = generate_problem(size, 3)
     n_cases, n_fac, n_ven = SIZES[size]
-    assert (len(doc["cases"]), len(doc["facilitators"]), len(doc["venues"])) == (n_cases, n_fac, n_ven)
+    assert (len(doc["cases"]), len(doc["facilitators"]), len(doc["venues"])) == (
+        n_cases,
+        n_fac,
+        n_ven,
+    )
     parties = sum(len(c["parties"]) for c in doc["cases"])
     assert 2.3 * n_cases <= parties <= 3.6 * n_cases
     assert any(v["kind"] == "prison" for v in doc["venues"])
-    assert doc["horizon"] == {"start": DEFAULT_START.isoformat(),
-                              "end": (DEFAULT_START + dt.timedelta(days=41)).isoformat()}
+    assert doc["horizon"] == {
+        "start": DEFAULT_START.isoformat(),
+        "end": (DEFAULT_START + dt.timedelta(days=41)).isoformat(),
+    }
     assert 1 <= len(doc["keep_apart"]) <= max(1, n_cases // 20)
 
 
@@ -292,12 +415,22 @@ def test_the_checker_catches_broken_documents() -> None:
     c2["parties"][1]["id"] = c1["parties"][1]["id"]
     c4 = doc["cases"][3]
     doc["keep_apart"] = [[c4["parties"][0]["id"], c4["parties"][1]["id"]]]
-    doc["venues"][0]["availability"] = {"dates": [{"start": "2027-03-28T01:30", "end": "2027-03-28T09:00"}]}
-    doc["facilitators"][0]["availability"] = {"weekly": [{"days": ["mon"], "from": "17:00", "to": "09:00"}]}
+    doc["venues"][0]["availability"] = {
+        "dates": [{"start": "2027-03-28T01:30", "end": "2027-03-28T09:00"}]
+    }
+    doc["facilitators"][0]["availability"] = {
+        "weekly": [{"days": ["mon"], "from": "17:00", "to": "09:00"}]
+    }
     doc["cases"][2]["surprise"] = True
     errors = "\n".join(check_document(doc))
-    for expected in ("exclusion zones only on offenders", "party ids not unique", "both parties in one case",
-                     "clock change", "from is not before to", "keys {'surprise'}"):
+    for expected in (
+        "exclusion zones only on offenders",
+        "party ids not unique",
+        "both parties in one case",
+        "clock change",
+        "from is not before to",
+        "keys {'surprise'}",
+    ):
         assert expected in errors
 
 
@@ -348,7 +481,9 @@ def test_national_rules_and_regional_separation(national: tuple[dict, float]) ->
         return i
 
     for f in doc["facilitators"]:
-        reach = [i for i, v in enumerate(venues) if km(f["home"], v["location"]) <= f["max_travel_km"]]
+        reach = [
+            i for i, v in enumerate(venues) if km(f["home"], v["location"]) <= f["max_travel_km"]
+        ]
         for i in reach[1:]:
             parent[find(i)] = find(reach[0])
     sizes = sorted(Counter(find(i) for i in range(len(venues))).values(), reverse=True)
@@ -362,13 +497,18 @@ def test_tight_reduces_facilitator_and_venue_capacity(area: dict) -> None:
     last = dt.date.fromisoformat(area["horizon"]["end"])
 
     def hours(doc: dict, kind: str) -> int:
-        return sum(available_minutes(x.get("availability", {}), first, last) for x in doc[kind]) // 60
+        return (
+            sum(available_minutes(x.get("availability", {}), first, last) for x in doc[kind]) // 60
+        )
 
     assert hours(tight, "facilitators") < 0.5 * hours(area, "facilitators")
     assert hours(tight, "venues") < 0.6 * hours(area, "venues")
-    assert sum(f["max_meetings_per_week"] for f in tight["facilitators"]) < \
-        sum(f["max_meetings_per_week"] for f in area["facilitators"])
-    assert sum(len(v["rooms"]) for v in tight["venues"]) < sum(len(v["rooms"]) for v in area["venues"])
+    assert sum(f["max_meetings_per_week"] for f in tight["facilitators"]) < sum(
+        f["max_meetings_per_week"] for f in area["facilitators"]
+    )
+    assert sum(len(v["rooms"]) for v in tight["venues"]) < sum(
+        len(v["rooms"]) for v in area["venues"]
+    )
 
 
 def test_realistic_mix() -> None:
@@ -380,8 +520,12 @@ def test_realistic_mix() -> None:
     advanced_sc = sum("sensitive_complex" in f["skills"] for f in fac if f["level"] == "advanced")
     assert advanced_sc > 0.8 * levels["advanced"]
     assert {lang for f in fac for lang in f["languages"]} >= {"en", "pa", "ur", "pl"}
-    staff = [f for f in fac if f["availability"]["weekly"][0]["from"] < "12:00"
-             and f["availability"]["weekly"][0]["days"][0] != "sat"]
+    staff = [
+        f
+        for f in fac
+        if f["availability"]["weekly"][0]["from"] < "12:00"
+        and f["availability"]["weekly"][0]["days"][0] != "sat"
+    ]
     assert len(staff) > 0.3 * len(fac)
     cases = doc["cases"]
     offences = Counter(c["offence"] for c in cases)
@@ -396,9 +540,12 @@ def test_realistic_mix() -> None:
     assert any(p.get("facilitator_gender", {}).get("required") for p in parties)
     assert any(c["preferred_facilitators"] for c in cases)
     assert any(f.get("conflicts") for f in fac)
-    ineligible = [c for c in cases if not all(p.get("consent") is True for p in c["parties"]
-                                              if p["role"] != "supporter")
-                  or (c["offence"] in ("domestic_abuse", "sexual_harm") and not c["victim_initiated"])]
+    ineligible = [
+        c
+        for c in cases
+        if not all(p.get("consent") is True for p in c["parties"] if p["role"] != "supporter")
+        or (c["offence"] in ("domestic_abuse", "sexual_harm") and not c["victim_initiated"])
+    ]
     assert 0 < len(ineligible) < 0.15 * len(cases)
     for c in cases:
         for p in c["parties"]:
@@ -410,8 +557,12 @@ def test_most_people_have_a_travel_limit() -> None:
     """About 85 % of parties outside custody (and not travelling to a prison) have a
     `max_travel_km`, mostly 8-40 km; some have none, as in real referrals."""
     doc = generate_problem("region", 4)
-    free = [p for c in doc["cases"] if not any("in_custody" in q for q in c["parties"])
-            for p in c["parties"]]
+    free = [
+        p
+        for c in doc["cases"]
+        if not any("in_custody" in q for q in c["parties"])
+        for p in c["parties"]
+    ]
     limited = [p["max_travel_km"] for p in free if "max_travel_km" in p]
     assert 0.78 < len(limited) / len(free) < 0.92
     assert sum(8 <= km <= 40 for km in limited) > 0.8 * len(limited)

@@ -51,8 +51,16 @@ def bank_holidays(start: dt.date, end: dt.date) -> list[dt.date]:
             xmas, boxing = dt.date(y, 12, 27), dt.date(y, 12, 28)
         elif boxing.weekday() >= 5:
             boxing = dt.date(y, 12, 28)
-        out += [new_year, e - dt.timedelta(days=2), e + dt.timedelta(days=1), _first_monday(y, 5),
-                _last_monday(y, 5), _last_monday(y, 8), xmas, boxing]
+        out += [
+            new_year,
+            e - dt.timedelta(days=2),
+            e + dt.timedelta(days=1),
+            _first_monday(y, 5),
+            _last_monday(y, 5),
+            _last_monday(y, 8),
+            xmas,
+            boxing,
+        ]
     return sorted(d for d in out if start <= d <= end)
 
 
@@ -114,8 +122,9 @@ def one_off_dates(rng: random.Random, start: dt.date, end: dt.date, n: int) -> l
     return out
 
 
-def party_availability(rng: random.Random, start: dt.date, end: dt.date, age: int | None,
-                       retired: bool) -> dict | None:
+def party_availability(
+    rng: random.Random, start: dt.date, end: dt.date, age: int | None, retired: bool
+) -> dict | None:
     """Availability for a victim, offender or supporter (None means always)."""
     r = rng.random()
     if r < 0.45:
@@ -141,8 +150,12 @@ def party_availability(rng: random.Random, start: dt.date, end: dt.date, age: in
                 if rng.random() < 0.3:
                     w.append(weekly(["sun"], 660, 960))
             else:
-                w.append(weekly(pick_days(rng, WEEKDAYS, rng.randint(2, 3)),
-                                *rng.choice(((540, 1020), (600, 930), (720, 1200)))))
+                w.append(
+                    weekly(
+                        pick_days(rng, WEEKDAYS, rng.randint(2, 3)),
+                        *rng.choice(((540, 1020), (600, 930), (720, 1200))),
+                    )
+                )
                 if rng.random() < 0.7:
                     w.append(weekly(["sat"], 600, 900))
         avail = {"weekly": w}

@@ -16,14 +16,22 @@ SIZES: dict[str, tuple[int, int, int]] = {
     "region": (250, 400, 90),
     "national": (1200, 2000, 450),
 }
-DEFAULT_START = dt.date(2027, 3, 1)  # a Monday; the horizon crosses the clocks going forward on 28 March
+DEFAULT_START = dt.date(
+    2027, 3, 1
+)  # a Monday; the horizon crosses the clocks going forward on 28 March
 POLICY = {
-    "settle_minutes": 15, "stagger_minutes": 15, "facilitator_before_minutes": 45,
-    "facilitator_after_minutes": 30, "min_victim_home_distance_km": 3.0, "travel_speed_kmh": 30.0,
+    "settle_minutes": 15,
+    "stagger_minutes": 15,
+    "facilitator_before_minutes": 45,
+    "facilitator_after_minutes": 30,
+    "min_victim_home_distance_km": 3.0,
+    "travel_speed_kmh": 30.0,
 }
 
 
-def generate_problem(size: str, seed: int, tight: bool = False, start: dt.date | None = None) -> dict:
+def generate_problem(
+    size: str, seed: int, tight: bool = False, start: dt.date | None = None
+) -> dict:
     """A seeded synthetic problem document; the same arguments always give the same dict."""
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}: expected one of {', '.join(SIZES)}")
@@ -67,8 +75,13 @@ def _keep_apart(ctx: Ctx, cases: list[dict]) -> list[list[str]]:
         a = rng.choice(cases)
         ca = _centre(ctx, a["id"])
         region = ctx.case_place[a["id"]].region
-        near = [c for c in cases if c is not a and ctx.case_place[c["id"]].region == region
-                and dist(ca, _centre(ctx, c["id"])) <= 15]
+        near = [
+            c
+            for c in cases
+            if c is not a
+            and ctx.case_place[c["id"]].region == region
+            and dist(ca, _centre(ctx, c["id"])) <= 15
+        ]
         if not near:
             continue
         b = rng.choice(near)
@@ -85,7 +98,11 @@ def _conflicts(ctx: Ctx, fac: list[dict], cases: list[dict]) -> None:
         if rng.random() >= 0.03:
             continue
         region = ctx.fac_place[f["id"]].region
-        near = [c for c in cases if ctx.case_place[c["id"]].region == region
-                and dist(f["home"], _centre(ctx, c["id"])) <= 20]
+        near = [
+            c
+            for c in cases
+            if ctx.case_place[c["id"]].region == region
+            and dist(f["home"], _centre(ctx, c["id"])) <= 20
+        ]
         if near:
             f["conflicts"] = [rng.choice(rng.choice(near)["parties"])["id"]]

@@ -17,7 +17,9 @@ class Place:
 
     town: Town
     force: Force
-    rivals: tuple[Town, ...] = ()  # nearby towns of other regions: scattered points stay on our side
+    rivals: tuple[
+        Town, ...
+    ] = ()  # nearby towns of other regions: scattered points stay on our side
 
     @property
     def region(self) -> str:
@@ -71,7 +73,10 @@ def scatter(rng: random.Random, place: Place, scale: float = 1.0) -> dict:
         km = radius * rng.random() ** 0.75
         point = offset(t.lat, t.lon, km, rng.uniform(0, 2 * math.pi))
         mine = haversine_km(point["lat"], point["lon"], t.lat, t.lon)
-        if all(haversine_km(point["lat"], point["lon"], r.lat, r.lon) > mine + 1.0 for r in place.rivals):
+        if all(
+            haversine_km(point["lat"], point["lon"], r.lat, r.lon) > mine + 1.0
+            for r in place.rivals
+        ):
             return point
         radius *= 0.8
     return offset(t.lat, t.lon, 0.5, rng.uniform(0, 2 * math.pi))
@@ -100,8 +105,15 @@ def scope_for(size: str) -> Scope:
         raise ValueError(f"unknown size {size!r}: expected small, area, region or national")
     pairs = [(t, f) for f in forces for t in f.towns]
     places = tuple(
-        Place(t, f, tuple(u for u, g in pairs
-                          if g.region != f.region and haversine_km(t.lat, t.lon, u.lat, u.lon) < 45))
+        Place(
+            t,
+            f,
+            tuple(
+                u
+                for u, g in pairs
+                if g.region != f.region and haversine_km(t.lat, t.lon, u.lat, u.lon) < 45
+            ),
+        )
         for t, f in pairs
     )
     return Scope(slug=slug, places=places, prisons=tuple((p, f) for f in forces for p in f.prisons))
@@ -135,17 +147,34 @@ def address(rng: random.Random, place: Place, area: str | None) -> str:
 
 
 VENUE_NAMES: dict[str, tuple[str, ...]] = {
-    "community": ("{a} Community Hub", "{a} Community Centre", "{a} Library", "{a} Neighbourhood Centre",
-                  "{a} Methodist Church Hall", "{a} Friends Meeting House", "{a} Family Centre"),
+    "community": (
+        "{a} Community Hub",
+        "{a} Community Centre",
+        "{a} Library",
+        "{a} Neighbourhood Centre",
+        "{a} Methodist Church Hall",
+        "{a} Friends Meeting House",
+        "{a} Family Centre",
+    ),
     "police": ("{a} Police Station",),
     "probation": ("{t} Probation Office", "{a} Probation Centre"),
-    "office": ("{t} Civic Centre", "{t} Victim Services Office", "{t} Council House meeting suite",
-               "{a} Youth Justice Service"),
+    "office": (
+        "{t} Civic Centre",
+        "{t} Victim Services Office",
+        "{t} Council House meeting suite",
+        "{a} Youth Justice Service",
+    ),
 }
 
 ENTRANCES: tuple[str, ...] = (
-    "Main entrance", "Side door", "Rear entrance (car park)", "Garden door", "Reception",
-    "Front counter", "Staff entrance", "Courtyard door",
+    "Main entrance",
+    "Side door",
+    "Rear entrance (car park)",
+    "Garden door",
+    "Reception",
+    "Front counter",
+    "Staff entrance",
+    "Courtyard door",
 )
 
 
