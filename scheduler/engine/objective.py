@@ -84,10 +84,13 @@ def soft_cost(m: Model):  # type: ignore[no-untyped-def]
             top = max(kms.values(), default=0)
             if top == 0 or w.travel_per_km == 0:
                 continue
+            # One big-M row per (case, facilitator): exactly one y is on when the case
+            # is scheduled (`sum(y) == sched`), so with f on the team the row reads
+            # km ≥ km(chosen venue), and with f off it is ≤ 0. One row per venue as well
+            # made 1.4 M rows on region and most of level 3's memory (several GB).
             km_var = cp.new_int_var(0, top, f"km[{cid},{f}]")
-            for v, yl in cv.y.items():
-                if kms[v]:
-                    cp.add(km_var >= kms[v] * (xl + yl - 1))
+            venue_km = sum(kms[v] * yl for v, yl in cv.y.items() if kms[v])
+            cp.add(km_var >= venue_km - top * (1 - xl))
             terms.append(w.travel_per_km * km_var)
         for p in case.attendees:
             lang = p.needs.language
