@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from scheduler.jobs import allocation, requests, sending
 from scheduler.jobs.config import get_job_settings
+from scheduler.jobs.engine_adapter import unit_from_json, unit_to_json
 from scheduler.jobs.replan import run_replan
 from scheduler.settings import get_settings
 from workers.app import app
@@ -72,24 +73,27 @@ def allocate(plan_request_id: int) -> None:
             time_limit=settings.solver_time_limit_seconds,
             workers=settings.solver_workers,
         )
-        parts = allocation.start(db, plan_request_id, now=utcnow())
-        if parts is None:
+        units = allocation.start(db, plan_request_id, now=utcnow(), time_limit=options.time_limit)
+        if units is None:
             log.info("plan request %s is done already", plan_request_id)
             return
-        jobs = allocation.part_jobs(parts, options)
+        jobs = allocation.part_jobs(units)
         if len(jobs) <= 1:
             results = [
                 allocation.solve_one_part(db, plan_request_id, j, workers=options.workers)
                 for j in jobs
             ]
-            plan_id = allocation.finish(db, plan_request_id, results, now=utcnow())
+            plan_id = allocation.finish(
+                db, plan_request_id, results, now=utcnow(), time_limit=options.time_limit
+            )
             log.info("plan request %s: draft plan %s (one part)", plan_request_id, plan_id)
             return
-        callback = merge_parts.s(plan_request_id).on_error(allocation_failed.si(plan_request_id))
+        callback = merge_parts.s(plan_request_id, options.time_limit).on_error(
+            allocation_failed.si(plan_request_id)
+        )
+        # A unit carries case ids, seconds and its hint's meetings (ids and times only).
         header = [
-            solve_part.s(
-                plan_request_id, j.case_ids, j.time_limit, j.progress_step, options.workers
-            )
+            solve_part.s(plan_request_id, unit_to_json(j.unit), j.progress_step, options.workers)
             for j in jobs
         ]
         chord(header)(callback)
@@ -101,20 +105,24 @@ def allocate(plan_request_id: int) -> None:
 
 @app.task
 def solve_part(
-    plan_request_id: int, case_ids: list[str], time_limit: float, progress_step: int, workers: int
+    plan_request_id: int, unit: dict[str, Any], progress_step: int, workers: int
 ) -> dict[str, Any]:
-    """One part of an allocation; its result (ids, times, numbers) goes to the merge."""
-    job = allocation.PartJob(case_ids=case_ids, time_limit=time_limit, progress_step=progress_step)
+    """One unit of an allocation; its result (ids, times, numbers) goes to the merge."""
+    job = allocation.PartJob(unit=unit_from_json(unit), progress_step=progress_step)
     result = allocation.solve_one_part(engine(), plan_request_id, job, workers=workers)
-    log.info("plan request %s: part of %d cases solved", plan_request_id, len(case_ids))
+    log.info("plan request %s: part of %d cases solved", plan_request_id, len(job.unit.case_ids))
     return result
 
 
 @app.task(ignore_result=True)
-def merge_parts(part_results: list[dict[str, Any]], plan_request_id: int) -> None:
+def merge_parts(
+    part_results: list[dict[str, Any]], plan_request_id: int, time_limit: float = 60.0
+) -> None:
     db = engine()
     try:
-        plan_id = allocation.finish(db, plan_request_id, part_results, now=utcnow())
+        plan_id = allocation.finish(
+            db, plan_request_id, part_results, now=utcnow(), time_limit=time_limit
+        )
     except Exception as exc:
         requests.fail(db, plan_request_id, error=f"{type(exc).__name__}: {exc}", now=utcnow())
         raise

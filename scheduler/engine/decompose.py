@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
@@ -344,25 +345,9 @@ def solve(
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
-    options = build_options(problem)
-    parts = split(problem, options)
-    solve_options, exact = options, True
-    big = {cid for ids in parts if len(ids) > LOCALISE_ABOVE for cid in ids}
-    if big:
-        # Only the cases of the large parts are localised; the other parts stay exact
-        # (localised options are subsets, so they join nothing new). The bounds of the
-        # merged plan are then the trivial ones for the whole problem.
-        local = localise(problem, options)
-        solve_options = replace(
-            options,
-            cases={c: (local.cases[c] if c in big else o) for c, o in options.cases.items()},
-        )
-        exact = False
-        parts = split(problem, solve_options)
-    greedy_plan = _baseline(problem, options)
-    baseline = None if greedy_plan is None else list(greedy_plan.meetings)
-    if baseline is not None and not exact:
-        baseline = [m for m in baseline if fits(solve_options, m)]
+    prep = prepare(problem)
+    options, solve_options, exact, parts = prep.options, prep.solve_options, prep.exact, prep.parts
+    greedy_plan, baseline = prep.greedy, prep.baseline
     # Reasons and extraction after the last part: ~1 s on region size.
     reserve = min(0.1 * time_limit, 5.0)
     total = sum(len(p) for p in parts) or 1
@@ -395,27 +380,9 @@ def solve(
         )
         done += len(ids)
     plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline)
-    if greedy_plan is not None and _key(greedy_plan) < _key(plan):
-        # Localised parts can lose to the greedy plan (fewer options per case): never
-        # return worse than the baseline; the bounds stay those the solve proved.
-        plan = greedy_plan.model_copy(
-            update={
-                "solver": SolverInfo(
-                    status="FEASIBLE",
-                    wall_seconds=round(time.monotonic() - t0, 3),
-                    bound=Objective(
-                        disruption=min(
-                            plan.solver.bound.disruption, greedy_plan.objective.disruption
-                        ),
-                        scheduled_priority=max(
-                            plan.solver.bound.scheduled_priority,
-                            greedy_plan.objective.scheduled_priority,
-                        ),
-                        soft_cost=min(plan.solver.bound.soft_cost, greedy_plan.objective.soft_cost),
-                    ),
-                )
-            }
-        )
+    # Localised parts can lose to the greedy plan (fewer options per case): never
+    # return worse than the baseline.
+    plan = at_least_greedy(plan, greedy_plan, time.monotonic() - t0)
     if progress:
         progress(1.0, "done")
     return plan
@@ -434,3 +401,155 @@ def _baseline(problem: Problem, options: Options) -> Plan | None:
     except ImportError:
         return None
     return greedy(problem, options)
+
+
+# ------------------------------------------------------------------ units (shared with jobs)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every allocation path computes once before solving: options, parts, greedy plan."""
+
+    options: Options  # the problem's options (reasons, bounds, verification)
+    solve_options: Options  # the same, localised for the cases of parts over LOCALISE_ABOVE
+    exact: bool  # False when some part was localised (its bounds are not the problem's)
+    parts: list[list[str]]  # independent parts of `solve_options`, biggest first
+    greedy: Plan | None  # the greedy plan on `options`: the floor
+    baseline: list[Meeting] | None  # its meetings that fit `solve_options`: the hint
+
+
+def localised_options(problem: Problem, options: Options) -> tuple[Options, list[list[str]], bool]:
+    """(options to solve on, their parts, exact): parts over LOCALISE_ABOVE cases localised.
+
+    Only the cases of the large parts are localised; the other parts stay exact
+    (localised options are subsets, so they join nothing new). Deterministic, so a
+    worker that recomputes it from the same problem gets the same options.
+    """
+    parts = split(problem, options)
+    big = {cid for ids in parts if len(ids) > LOCALISE_ABOVE for cid in ids}
+    if not big:
+        return options, parts, True
+    local = localise(problem, options)
+    solve_options = replace(
+        options,
+        cases={c: (local.cases[c] if c in big else o) for c, o in options.cases.items()},
+    )
+    return solve_options, split(problem, solve_options), False
+
+
+def prepare(problem: Problem, options: Options | None = None) -> Prepared:
+    """Options, the (localised) parts and the greedy plan: the steps before any model."""
+    options = options or build_options(problem)
+    solve_options, parts, exact = localised_options(problem, options)
+    greedy_plan = _baseline(problem, options)
+    baseline = None if greedy_plan is None else list(greedy_plan.meetings)
+    if baseline is not None and not exact:
+        baseline = [m for m in baseline if fits(solve_options, m)]
+    return Prepared(options, solve_options, exact, parts, greedy_plan, baseline)
+
+
+# Under this many seconds a unit gets no model: its greedy meetings stand.
+MIN_UNIT_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A part as one solve: its cases, its seconds, its greedy hint (ids and times only),
+    so it can travel through a task queue as `to_doc()`."""
+
+    case_ids: list[str]
+    seconds: float
+    hint: list[Meeting] | None = None
+
+    def to_doc(self) -> dict[str, object]:
+        return {
+            "case_ids": list(self.case_ids),
+            "seconds": self.seconds,
+            "hint": None if self.hint is None else [m.to_doc() for m in self.hint],
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Unit:
+        hint = doc.get("hint")
+        return cls(
+            case_ids=list(doc["case_ids"]),
+            seconds=float(doc["seconds"]),
+            hint=None if hint is None else [Meeting.model_validate(m, strict=False) for m in hint],
+        )
+
+
+def plan_units(prepared: Prepared, budget: float) -> list[Unit]:
+    """One unit per part, `budget` seconds shared by number of cases, each with its hint.
+
+    For units solved side by side (task queue, process pool): the shares add up to
+    `budget`, so the solver time in total is the same on one worker as on many.
+    """
+    parts = prepared.parts
+    total = sum(len(p) for p in parts) or 1
+    units = []
+    for ids in parts:
+        wanted = set(ids)
+        hint = (
+            None
+            if prepared.baseline is None
+            else [m for m in prepared.baseline if m.case in wanted]
+        )
+        units.append(Unit(list(ids), max(0.0, budget) * len(ids) / total, hint))
+    return units
+
+
+def solve_unit(
+    problem: Problem,
+    solve_options: Options,
+    unit: Unit,
+    *,
+    workers: int,
+    progress: Callable[[float, str], None] | None = None,
+) -> PartResult:
+    """Solve one unit on the (localised) options, never worse than its greedy hint.
+
+    With under MIN_UNIT_SECONDS and a hint there is no model: the hint stands. Units
+    share nothing in `solve_options`, so a unit at least as good as its hint keeps the
+    merged plan at least as good as the greedy meetings that fit those options.
+    """
+    if unit.hint is not None and unit.seconds < MIN_UNIT_SECONDS:
+        return hint_part(problem, solve_options, unit.case_ids, unit.hint)
+    result = solve_part(
+        problem,
+        unit.case_ids,
+        time_limit=max(0.5, unit.seconds),
+        workers=workers,
+        options=solve_options,
+        progress=progress,
+        hint=unit.hint,
+    )
+    if unit.hint is not None:
+        floor = hint_part(problem, solve_options, unit.case_ids, unit.hint)
+        if _part_key(floor) < _part_key(result):
+            return replace(floor, seconds=result.seconds)
+    return result
+
+
+def _part_key(r: PartResult) -> tuple[int, int, int]:
+    v = r.values
+    return (v.get("disruption", 0), -v.get("scheduled_priority", 0), v.get("soft_cost", 0))
+
+
+def at_least_greedy(plan: Plan, greedy_plan: Plan | None, wall_seconds: float) -> Plan:
+    """The greedy plan instead of `plan` when it is better; the bounds stay those proven."""
+    if greedy_plan is None or not _key(greedy_plan) < _key(plan):
+        return plan
+    b, g = plan.solver.bound, greedy_plan.objective
+    return greedy_plan.model_copy(
+        update={
+            "solver": SolverInfo(
+                status="FEASIBLE",
+                wall_seconds=round(wall_seconds, 3),
+                bound=Objective(
+                    disruption=min(b.disruption, g.disruption),
+                    scheduled_priority=max(b.scheduled_priority, g.scheduled_priority),
+                    soft_cost=min(b.soft_cost, g.soft_cost),
+                ),
+            )
+        }
+    )

@@ -1,4 +1,4 @@
-"""An allocation run for a plan request: split into parts, solve each, merge, save a draft.
+"""An allocation run for a plan request: split into units, solve each, merge, save a draft.
 
 The task layer decides where each step runs (one process, or a Celery chord of part
 tasks on several workers); these functions do the work and keep the request's progress.
@@ -12,6 +12,7 @@ and 100 when the draft plan is saved.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from scheduler.domain import Plan, Problem
+from scheduler.engine.decompose import Unit
 from scheduler.jobs import engine_adapter as solver
 from scheduler.jobs import requests
 from scheduler.storage.db import transaction
@@ -50,8 +52,14 @@ def load_problem(engine: Engine) -> Problem:
         return export_problem(session)
 
 
-def start(engine: Engine, request_id: int, *, now: dt.datetime) -> list[list[str]] | None:
-    """Mark the request running and split its problem; None if it is already done.
+def start(
+    engine: Engine, request_id: int, *, now: dt.datetime, time_limit: float
+) -> list[Unit] | None:
+    """Mark the request running, split its problem into units; None if it is already done.
+
+    The units are `engine.decompose`'s: parts (localised above its size limit), each
+    with the greedy plan's meetings as hint and a share of what is left of `time_limit`
+    after the options and greedy plan were built (as the in-process solve counts it).
 
     A request whose worker was lost is started again (its message is redelivered); one
     already done is left alone, so a duplicate message makes no second plan.
@@ -59,30 +67,27 @@ def start(engine: Engine, request_id: int, *, now: dt.datetime) -> list[list[str
     row = requests.mark_running(engine, request_id, now=now, message="loading the problem")
     if row.status == "done":
         return None
+    t0 = time.monotonic()
     problem = load_problem(engine)
-    parts = solver.split(problem)
-    requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(parts)} part(s)")
-    return parts
+    prepared = solver.prepare(problem)
+    units = solver.units(prepared, time_limit=time_limit, elapsed=time.monotonic() - t0)
+    requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(units)} part(s)")
+    return units
 
 
 @dataclass(frozen=True)
 class PartJob:
-    """One part as a task runs it: its cases, its time limit, its share of the progress."""
+    """One unit as a task runs it: cases, seconds and hint, and its share of the progress."""
 
-    case_ids: list[str]
-    time_limit: float
+    unit: Unit
     progress_step: int
 
 
-def part_jobs(parts: Sequence[Sequence[str]], options: SolveOptions) -> list[PartJob]:
-    total = sum(len(p) for p in parts) or 1
+def part_jobs(units: Sequence[Unit]) -> list[PartJob]:
+    total = sum(len(u.case_ids) for u in units) or 1
     return [
-        PartJob(
-            case_ids=list(ids),
-            time_limit=solver.part_time_limit(options.time_limit, ids, parts),
-            progress_step=max(1, (PARTS_TO - PARTS_FROM) * len(ids) // total),
-        )
-        for ids in parts
+        PartJob(unit=u, progress_step=max(1, (PARTS_TO - PARTS_FROM) * len(u.case_ids) // total))
+        for u in units
     ]
 
 
@@ -91,22 +96,38 @@ def solve_one_part(
 ) -> dict[str, Any]:
     """Solve one part; returns its result as JSON (ids, times and numbers only)."""
     problem = load_problem(engine)
-    result = solver.solve_part(problem, job.case_ids, time_limit=job.time_limit, workers=workers)
+    result = solver.solve_unit(problem, job.unit, workers=workers)
     requests.add_progress(engine, request_id, job.progress_step, PARTS_TO)
     return solver.part_to_json(result)
 
 
 def finish(
-    engine: Engine, request_id: int, part_results: Sequence[dict[str, Any]], *, now: dt.datetime
+    engine: Engine,
+    request_id: int,
+    part_results: Sequence[dict[str, Any]],
+    *,
+    now: dt.datetime,
+    time_limit: float,
 ) -> int:
-    """Merge the parts into one plan, save it as a draft, close the request; the plan id."""
+    """Merge the parts into one plan, save it as a draft, close the request; the plan id.
+
+    The full reasons for unscheduled cases get what is left of `time_limit` since the
+    request started, but at least the reserve the part shares left out; cases past
+    that get static reasons (as the in-process solve does).
+    """
     row = requests.get_request(engine, request_id)
     if row.status == "done" and row.plan_id is not None:
         return row.plan_id  # a redelivered callback: the plan exists already
     problem = load_problem(engine)
     started = row.started_at or now
     wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
-    plan = solver.merge(problem, [solver.part_from_json(p) for p in part_results], wall)
+    reasons_seconds = max(solver.reasons_reserve(time_limit), time_limit - wall)
+    plan = solver.merge(
+        problem,
+        [solver.part_from_json(p) for p in part_results],
+        wall,
+        reasons_seconds=reasons_seconds,
+    )
     return _save(engine, request_id, plan, now=now)
 
 
@@ -114,14 +135,13 @@ def run_in_process(
     engine: Engine, request_id: int, *, options: SolveOptions, now: dt.datetime
 ) -> int | None:
     """The whole allocation in this process (no broker needed); the plan id."""
-    parts = start(engine, request_id, now=now)
-    if parts is None:
+    units = start(engine, request_id, now=now, time_limit=options.time_limit)
+    if units is None:
         return requests.get_request(engine, request_id).plan_id
     results = [
-        solve_one_part(engine, request_id, job, workers=options.workers)
-        for job in part_jobs(parts, options)
+        solve_one_part(engine, request_id, job, workers=options.workers) for job in part_jobs(units)
     ]
-    return finish(engine, request_id, results, now=now)
+    return finish(engine, request_id, results, now=now, time_limit=options.time_limit)
 
 
 def _save(engine: Engine, request_id: int, plan: Plan, *, now: dt.datetime) -> int:

@@ -1,9 +1,10 @@
 """How an allocation's wall time falls with more workers: ``python -m scheduler.jobs.bench``.
 
-Runs the same orchestration as the Celery jobs (split, one solve per part with its
-share of the time limit, merge) with the parts spread over a pool of N worker
-processes, for each N asked for, and prints the wall times. Each worker process loads
-the problem once, like a Celery worker reading it from the database.
+Runs the same orchestration as the Celery jobs (prepare: options, localised parts and
+greedy plan; one solve per unit with its share of the time limit and its greedy hint;
+merge with bounded reasons) with the units spread over a pool of N worker processes,
+for each N asked for, and prints the wall times. Each worker process loads the problem
+and builds its options once, like a Celery worker on its first part of a request.
 
 A generated problem is one service area; ``--regions K`` puts K copies of it side by
 side, far apart (a national service of K regions that share no facilitator or venue),
@@ -17,6 +18,7 @@ import argparse
 import copy
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from scheduler.domain import Plan, Problem
@@ -95,37 +97,44 @@ _problem: Problem | None = None
 
 
 def _load(doc: dict[str, Any]) -> None:
+    """A worker process: load the problem and build its options once (as a Celery worker
+    does on its first part of a request)."""
     global _problem
     _problem = load_problem(doc)
+    solver.options_for(_problem)
 
 
-def _solve(case_ids: list[str], time_limit: float, workers: int) -> dict[str, Any]:
+def _solve(unit: dict[str, Any], workers: int) -> dict[str, Any]:
     assert _problem is not None
-    result = solver.solve_part(_problem, case_ids, time_limit=time_limit, workers=workers)
+    result = solver.solve_unit(_problem, solver.unit_from_json(unit), workers=workers)
     return solver.part_to_json(result)
 
 
+@dataclass(frozen=True)
+class Run:
+    prepare: float  # options, localised parts, greedy plan (in the allocating process)
+    solve: float  # the pool: worker start-up (options per process) and the units
+    merge: float  # merge with the bounded reasons
+    plan: Plan
+
+
 def run(
-    doc: dict[str, Any],
-    problem: Problem,
-    parts: list[list[str]],
-    *,
-    pool: int,
-    time_limit: float,
-    solver_workers: int,
-) -> tuple[float, float, Plan]:
-    """(solve wall seconds, merge seconds, plan) with the parts over `pool` processes."""
+    doc: dict[str, Any], problem: Problem, *, pool: int, time_limit: float, solver_workers: int
+) -> Run:
+    """One allocation the way the jobs run it, with the units over `pool` processes."""
     t0 = time.monotonic()
-    with ProcessPoolExecutor(max_workers=pool, initializer=_load, initargs=(doc,)) as ex:
-        futures = [
-            ex.submit(_solve, ids, solver.part_time_limit(time_limit, ids, parts), solver_workers)
-            for ids in parts
-        ]
-        results = [f.result() for f in futures]
-    solved = time.monotonic() - t0
+    prepared = solver.prepare(problem)
+    units = solver.units(prepared, time_limit=time_limit, elapsed=time.monotonic() - t0)
     t1 = time.monotonic()
-    plan = solver.merge(problem, [solver.part_from_json(r) for r in results], solved)
-    return solved, time.monotonic() - t1, plan
+    with ProcessPoolExecutor(max_workers=pool, initializer=_load, initargs=(doc,)) as ex:
+        futures = [ex.submit(_solve, solver.unit_to_json(u), solver_workers) for u in units]
+        results = [f.result() for f in futures]
+    t2 = time.monotonic()
+    reasons = max(solver.reasons_reserve(time_limit), time_limit - (t2 - t0))
+    plan = solver.merge(
+        problem, [solver.part_from_json(r) for r in results], t2 - t0, reasons_seconds=reasons
+    )
+    return Run(t1 - t0, t2 - t1, time.monotonic() - t2, plan)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -146,35 +155,34 @@ def main(argv: list[str] | None = None) -> None:
     doc = regions(generate_problem(args.size, args.seed), args.regions)
     problem = load_problem(doc)
     t0 = time.monotonic()
-    parts = solver.split(problem)
+    parts = solver.decompose.localised_options(problem, solver.options_for(problem)[0])[1]
     print(
         f"{problem.name}: {len(problem.cases)} cases, {len(problem.facilitators)} facilitators, "
-        f"{len(problem.venues)} venues; split in {time.monotonic() - t0:.1f}s into {len(parts)} "
-        f"part(s) of {', '.join(str(len(p)) for p in parts[:12])}{' …' if len(parts) > 12 else ''} cases"
+        f"{len(problem.venues)} venues; options and split in {time.monotonic() - t0:.1f}s into "
+        f"{len(parts)} unit(s) of {', '.join(str(len(p)) for p in parts[:12])}"
+        f"{' …' if len(parts) > 12 else ''} cases"
     )
     print(
-        f"{'workers':>7} {'solve s':>8} {'merge s':>8} {'meetings':>8} {'priority':>8} {'soft':>7}  valid"
+        f"{'workers':>7} {'prep s':>7} {'solve s':>8} {'merge s':>8} {'total s':>8} "
+        f"{'meetings':>8} {'priority':>8} {'soft':>7}  valid"
     )
     base = None
     for n in args.workers:
-        solved, merged, plan = run(
-            doc,
-            problem,
-            parts,
-            pool=n,
-            time_limit=args.time_limit,
-            solver_workers=args.solver_workers,
+        r = run(
+            doc, problem, pool=n, time_limit=args.time_limit, solver_workers=args.solver_workers
         )
+        plan = r.plan
         valid = "-"
         if args.verify:
             from scheduler.verify import verify
 
             valid = "yes" if not verify(problem, plan) else "NO"
-        base = base or solved
+        total = r.prepare + r.solve + r.merge
+        base = base or total
         print(
-            f"{n:>7} {solved:>8.1f} {merged:>8.1f} {len(plan.meetings):>8} "
-            f"{plan.objective.scheduled_priority:>8} {plan.objective.soft_cost:>7}  {valid}"
-            f"   ({base / solved:.2f}x)"
+            f"{n:>7} {r.prepare:>7.1f} {r.solve:>8.1f} {r.merge:>8.1f} {total:>8.1f} "
+            f"{len(plan.meetings):>8} {plan.objective.scheduled_priority:>8} "
+            f"{plan.objective.soft_cost:>7}  {valid}   ({base / total:.2f}x)"
         )
 
 
