@@ -1,0 +1,72 @@
+"""The jobs' units: the same pieces as the in-process solve (localised parts, greedy
+hint and floor, time shares, bounded reasons), and JSON-safe for the broker."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scheduler.engine import decompose
+from scheduler.formats import load_problem
+from scheduler.jobs import engine_adapter as solver
+from scheduler.jobs.bench import regions
+from scheduler.verify import verify
+from tests.jobs.conftest import example_docs
+
+
+def _allocate(doc: dict, time_limit: float):  # type: ignore[no-untyped-def,type-arg]
+    problem = load_problem(doc)
+    prepared = solver.prepare(problem)
+    units = solver.units(prepared, time_limit=time_limit, elapsed=0.0)
+    results = [
+        solver.part_from_json(
+            json.loads(
+                json.dumps(
+                    solver.part_to_json(
+                        solver.solve_unit(
+                            problem,
+                            solver.unit_from_json(json.loads(json.dumps(solver.unit_to_json(u)))),
+                            workers=1,
+                        )
+                    )
+                )
+            )
+        )
+        for u in units
+    ]
+    return problem, prepared, units, solver.merge(problem, results, 1.0, reasons_seconds=5.0)
+
+
+def test_units_share_the_budget_and_carry_their_hint() -> None:
+    problem, prepared, units, plan = _allocate(regions(example_docs()[0], 2), 10.0)
+    assert len(units) == len(prepared.parts) >= 2
+    budget = 10.0 - solver.reasons_reserve(10.0)
+    assert sum(u.seconds for u in units) == pytest.approx(budget)
+    for u in units:
+        assert u.hint is not None
+        assert {m.case for m in u.hint} <= set(u.case_ids)
+    assert verify(problem, plan) == []
+    assert prepared.greedy is not None
+    assert plan.objective.scheduled_priority >= prepared.greedy.objective.scheduled_priority
+    assert len(plan.meetings) + len(plan.unscheduled) == len(problem.cases)
+
+
+def test_a_large_part_is_localised_into_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example is small: make every part "large" so that the localising path runs.
+    monkeypatch.setattr(decompose, "LOCALISE_ABOVE", 2)
+    monkeypatch.setattr(decompose, "CASES_PER_CLUSTER", 3)
+    monkeypatch.setattr(solver, "_cache", None)
+    problem, prepared, units, plan = _allocate(example_docs()[0], 10.0)
+    assert not prepared.exact
+    assert verify(problem, plan) == []
+    assert plan.solver.status == "FEASIBLE"  # localised: no optimality claimed
+    assert sum(len(u.case_ids) for u in units) == sum(len(p) for p in prepared.parts)
+
+
+def test_no_time_left_keeps_the_greedy_meetings() -> None:
+    problem, prepared, units, plan = _allocate(example_docs()[0], 0.0)
+    assert all(u.seconds == 0.0 for u in units)
+    assert verify(problem, plan) == []
+    assert prepared.greedy is not None
+    assert plan.objective.scheduled_priority == prepared.greedy.objective.scheduled_priority
