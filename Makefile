@@ -18,10 +18,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/rjsched demo
 
-## The whole default test run (SQLite and PostgreSQL, real Redis/Celery/SMTP, Chromium).
+## Lint, types, then the whole default test run (SQLite and PostgreSQL, real Redis/Celery/SMTP, Chromium).
 test: $(STAMP)
 	scripts/test-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## The slow benchmarks (not part of `make test`).
