@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import Attendance, Meeting, Side, Venue, Window
+from scheduler.domain import Attendance, Case, Meeting, Side, Venue, Window
 from scheduler.engine.model import CaseVars, Model
+from scheduler.engine.options import Timing
+from scheduler.timeutil import Clock
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,42 @@ def to_meeting(m: Model, c: Chosen, waiting: tuple[str, str], status: str) -> Me
     doors = entrances(venue, case.requires_separate_entrances)
     if cv.pinned is not None and status == "pinned":
         doors = {a.side: a.entrance for a in cv.pinned.attendance}  # type: ignore[misc]
+    return build_meeting(
+        clock,
+        timing,
+        case,
+        start=c.start,
+        venue=c.venue,
+        room=c.room,
+        lead=c.lead,
+        cos=c.cos,
+        waiting=waiting,
+        doors=doors,
+        status=status,
+    )
+
+
+def build_meeting(
+    clock: Clock,
+    timing: Timing,
+    case: Case,
+    *,
+    start: int,
+    venue: str,
+    room: str,
+    lead: str,
+    cos: Sequence[str],
+    waiting: tuple[str, str],
+    doors: Mapping[Side, str | None],
+    status: str,
+) -> Meeting:
+    """The plan meeting for one placement: every attendee's row and the on-site window."""
     rooms: dict[Side, str] = {"victim": waiting[0], "offender": waiting[1]}
     rows = []
     for p in case.attendees:
         side = case.side_of(p)
         assert side is not None
-        a, b = timing.side_window(case, side, c.start)
+        a, b = timing.side_window(case, side, start)
         row: dict[str, Any] = {
             "party": p.id,
             "side": side,
@@ -119,16 +152,16 @@ def to_meeting(m: Model, c: Chosen, waiting: tuple[str, str], status: str) -> Me
         if doors.get(side) is not None:
             row["entrance"] = doors[side]
         rows.append(Attendance(**row))
-    lo, hi = timing.staff_window(case, c.start)
+    lo, hi = timing.staff_window(case, start)
     return Meeting(
-        case=c.case_id,
+        case=case.id,
         status=status,  # type: ignore[arg-type]
-        start=clock.local(c.start),
-        end=clock.local(c.start + case.duration_minutes),
-        venue=c.venue,
-        room=c.room,
-        lead=c.lead,
-        co_facilitators=list(c.cos),
+        start=clock.local(start),
+        end=clock.local(start + case.duration_minutes),
+        venue=venue,
+        room=room,
+        lead=lead,
+        co_facilitators=list(cos),
         facilitators_on_site=Window(start=clock.local(lo), end=clock.local(hi)),
         attendance=rows,
     )

@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from scheduler.domain import Attendance, Case, Meeting, Side, Window
-from scheduler.engine.extract import entrances
+from scheduler.domain import Case, Meeting
+from scheduler.engine.extract import build_meeting, entrances
 from scheduler.engine.objective import party_km
-from scheduler.engine.options import CaseOptions, Options
+from scheduler.engine.options import CaseOptions, Options, Timing
 from scheduler.engine.team_pick import CaseTeamFacts, Team, TeamPicker
 from scheduler.geo import haversine_km, travel_minutes
-from scheduler.timeutil import Instant
+from scheduler.timeutil import Clock, Instant
 
 Order = Literal["best", "first"]
 
@@ -51,42 +51,19 @@ class Placement:
 
     def to_meeting(self, problem, status: str = "proposed") -> Meeting:  # type: ignore[no-untyped-def]
         """The full plan meeting (attendance rows, on-site window) for this placement."""
-        from scheduler.engine.options import Timing
-        from scheduler.timeutil import Clock
-
         clock = Clock(problem.timezone)
-        timing = Timing.of(problem)
-        case = problem.case_by_id[self.case_id]
-        s = clock.instant(self.start)
-        rooms: dict[Side, str] = {"victim": self.waiting[0], "offender": self.waiting[1]}
-        doors: dict[Side, str | None] = {"victim": self.entrances[0], "offender": self.entrances[1]}
-        rows = []
-        for p in case.attendees:
-            side = case.side_of(p)
-            assert side is not None
-            a, b = timing.side_window(case, side, s)
-            row = {
-                "party": p.id,
-                "side": side,
-                "waiting_room": rooms[side],
-                "arrive": clock.local(a),
-                "leave": clock.local(b),
-            }
-            if doors[side] is not None:
-                row["entrance"] = doors[side]
-            rows.append(Attendance(**row))
-        lo, hi = timing.staff_window(case, s)
-        return Meeting(
-            case=self.case_id,
-            status=status,  # type: ignore[arg-type]
-            start=clock.local(s),
-            end=clock.local(s + case.duration_minutes),
+        return build_meeting(
+            clock,
+            Timing.of(problem),
+            problem.case_by_id[self.case_id],
+            start=clock.instant(self.start),
             venue=self.venue,
             room=self.room,
             lead=self.lead,
-            co_facilitators=list(self.cos),
-            facilitators_on_site=Window(start=clock.local(lo), end=clock.local(hi)),
-            attendance=rows,
+            cos=self.cos,
+            waiting=self.waiting,
+            doors={"victim": self.entrances[0], "offender": self.entrances[1]},
+            status=status,
         )
 
 
