@@ -56,6 +56,17 @@ def utcnow() -> dt.datetime:
 # --------------------------------------------------------------------------- allocation
 
 
+def _solve_options(db: Engine, plan_request_id: int) -> allocation.SolveOptions:
+    """The request's own limits, falling back to the settings'."""
+    settings = get_settings()
+    row = requests.get_request(db, plan_request_id)
+    return allocation.SolveOptions.from_params(
+        row.params,
+        time_limit=settings.solver_time_limit_seconds,
+        workers=settings.solver_workers,
+    )
+
+
 @app.task(ignore_result=True)
 def allocate(plan_request_id: int) -> None:
     """Split the stored problem; solve here if one part, else fan the parts out as a chord.
@@ -64,15 +75,9 @@ def allocate(plan_request_id: int) -> None:
     running is started again, and if the first chord also finishes, the later merge
     finds the request done and saves nothing (work twice, one plan).
     """
-    settings = get_settings()
     db = engine()
     try:
-        row = requests.get_request(db, plan_request_id)
-        options = allocation.SolveOptions.from_params(
-            row.params,
-            time_limit=settings.solver_time_limit_seconds,
-            workers=settings.solver_workers,
-        )
+        options = _solve_options(db, plan_request_id)
         units = allocation.start(db, plan_request_id, now=utcnow(), time_limit=options.time_limit)
         if units is None:
             log.info("plan request %s is done already", plan_request_id)
@@ -142,15 +147,9 @@ def replan_draft(plan_request_id: int) -> None:
     """A re-plan asked for in the web app: the re-plan service, saved as a draft to review."""
     from scheduler.jobs.replan_draft import run_replan_request
 
-    settings = get_settings()
     db = engine()
     try:
-        row = requests.get_request(db, plan_request_id)
-        options = allocation.SolveOptions.from_params(
-            row.params,
-            time_limit=settings.solver_time_limit_seconds,
-            workers=settings.solver_workers,
-        )
+        options = _solve_options(db, plan_request_id)
         plan_id = run_replan_request(db, plan_request_id, options=options, now=utcnow())
     except Exception as exc:
         requests.fail(db, plan_request_id, error=f"{type(exc).__name__}: {exc}", now=utcnow())
