@@ -54,8 +54,12 @@ def scheduled_priority(m: Model):  # type: ignore[no-untyped-def]
     return sum(cv.case.priority * cv.sched for cv in m.cases.values())
 
 
-def soft_cost(m: Model):  # type: ignore[no-untyped-def]
-    """Level 3: the spec's weighted soft cost over every meeting of the model."""
+def soft_cost(m: Model, load_floor: int = 0):  # type: ignore[no-untyped-def]
+    """Level 3: the spec's weighted soft cost over every meeting of the model.
+
+    `load_floor`: the largest load of facilitators whose meetings are not all in the
+    model (a sub-model of a plan, `improve.py`), which `max_load` cannot go below.
+    """
     cp = m.cp
     problem = m.problem
     w = problem.policy.weights
@@ -106,9 +110,9 @@ def soft_cost(m: Model):  # type: ignore[no-untyped-def]
                     if problem.facilitator_by_id[f].gender == wish.value
                 ]
                 terms.append(w.gender_preference * _unmet(m, cv.sched, match, f"gender[{p.id}]"))
-    if loads and w.max_load:
-        top = max(len(v) for v in loads.values())
-        max_load = cp.new_int_var(0, top, "max_load")
+    if (loads or load_floor) and w.max_load:
+        top = max([len(v) for v in loads.values()] + [load_floor])
+        max_load = cp.new_int_var(load_floor, top, "max_load")
         for lits in loads.values():
             cp.add(max_load >= sum(lits))
         terms.append(w.max_load * max_load)

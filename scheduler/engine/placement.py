@@ -119,6 +119,28 @@ class Occupancy:
             self.present[a.party].append((m.venue, a_lo, a_hi, m.case))
         self.meetings.append(m)
 
+    def remove(self, case_id: str) -> Meeting | None:
+        """Take a case's meeting out again (the reverse of `add`); None if it has none."""
+        m = next((x for x in self.meetings if x.case == case_id), None)
+        if m is None:
+            return None
+        self.meetings.remove(m)
+        for key in [(m.venue, m.room)]:
+            self.rooms[key] = [e for e in self.rooms[key] if e[2] != case_id]
+        self.at_venue[m.venue] = [e for e in self.at_venue[m.venue] if e[2] != case_id]
+        for w in {a.waiting_room for a in m.attendance}:
+            key = (m.venue, w)
+            self.waiting[key] = [e for e in self.waiting[key] if e[2] != case_id]
+        day = m.start.date()
+        week = day.isocalendar()[:2]
+        for f in m.facilitators:
+            self.facs[f] = [b for b in self.facs[f] if b.case != case_id]
+            self.per_day[(f, day)] -= 1
+            self.per_week[(f, week)] -= 1
+        for a in m.attendance:
+            self.present[a.party] = [e for e in self.present[a.party] if e[3] != case_id]
+        return m
+
     # ------------------------------------------------------------------ checks
 
     def room_free(self, v: str, r: str, lo: Instant, hi: Instant) -> bool:
@@ -235,8 +257,12 @@ def search(
     }
     first_day = problem.horizon.start
 
+    days: dict[Instant, int] = {}
+
     def wait_cost(s: Instant) -> int:
-        return w.wait_per_day * case.priority * (clock.local_date(s) - first_day).days
+        if s not in days:  # the same starts come back at every venue: one date lookup each
+            days[s] = (clock.local_date(s) - first_day).days
+        return w.wait_per_day * case.priority * days[s]
 
     slots: list[tuple[int, Instant, int, str]] = []
     for v, picker in pickers.items():

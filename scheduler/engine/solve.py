@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Meeting, Problem, Warning_
 from scheduler.engine import objective as obj
 from scheduler.engine.extract import Chosen, chosen, colour_waiting_rooms, to_meeting
+from scheduler.engine.improve import DESCENT_SHARE, LNS_ABOVE, Ideals, descend, improve
 from scheduler.engine.model import Model, new_case_vars
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
@@ -137,6 +138,44 @@ def _hint(m: Model, solver: cp_model.CpSolver) -> None:
         m.cp.add_hint(var, solver.value(var))
 
 
+def solve_level(
+    m: Model, level_end: float, workers: int, *, soft: bool = False
+) -> tuple[cp_model.CpSolver, Any]:
+    """Solve `m` until `level_end`, adding travel cuts (rule 8) until no clash is left.
+
+    Returns the solver of the last solution with no travel clash and its status, or the
+    last solver and its status when no such solution was found in time.
+    """
+    best: cp_model.CpSolver | None = None
+    best_status = cp_model.UNKNOWN
+    while True:
+        # Each solve takes 3/4 of what is left of the level, so a solution that
+        # needs a travel cut can still be repaired (on area, level 3 spent its
+        # whole budget, needed one cut, and the 0.1 s left found nothing).
+        left = level_end - time.monotonic()
+        s = _new_solver(max(0.05, left if left < 2 else 0.75 * left), workers)
+        if soft:
+            # No LP relaxation: more LNS rounds. Area, level 3 alone for 30 s from
+            # the same start: 2,833 against 3,162 with the default (bound ~1,850).
+            s.parameters.linearization_level = 0
+        status = s.solve(m.cp)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        cuts = _travel_violations(m, chosen(m, s))
+        if cuts:
+            for cut in cuts:
+                travel_between_venues(m, *cut)
+            _hint(m, s)
+            continue
+        best, best_status = s, status
+        if status == cp_model.OPTIMAL or level_end - time.monotonic() < 1.5:
+            break
+        _hint(m, s)  # time left: go on improving from this solution
+    if best is not None:
+        return best, best_status
+    return s, status
+
+
 def solve_part(
     problem: Problem,
     case_ids: list[str],
@@ -146,12 +185,15 @@ def solve_part(
     options: Options | None = None,
     progress: Progress | None = None,
     hint: list[Meeting] | None = None,
+    lns_above: int = LNS_ABOVE,
 ) -> PartResult:
     """Solve the cases `case_ids` of `problem` on their own (a part of a decomposition).
 
     `time_limit` covers building the model too. `hint` is a valid plan's meetings (the
     greedy baseline's): the first solution CP-SAT starts from, and the answer when it
-    finds none in time.
+    finds none in time. Level 3 starts with single-case moves (`improve.descend`);
+    parts over `lns_above` cases then get neighbourhood search (`improve.improve`)
+    instead of CP-SAT on the whole part.
     """
     t0 = time.monotonic()
     options = options or build_options(problem, case_ids)
@@ -175,6 +217,9 @@ def solve_part(
     solver: cp_model.CpSolver | None = None
     carry = 0.0
     mine = [h for h in hint or [] if h.case in m.cases]
+    floor: list[Meeting] | None = None  # level 3's start after single-case moves
+    ideals: Ideals | None = None  # each case's cheapest placement alone: level 3's bound
+    fixed: set[str] = set()
     if hint is not None:
         hint_meetings(m, mine)
     else:
@@ -190,38 +235,45 @@ def solve_part(
             carry = budget
             continue
         level_end = time.monotonic() + budget
+        if name == "soft_cost":
+            start = mine if solver is None else extract_meetings(m, solver, problem, released)
+            fixed = set(m.pinned)
+        if name == "soft_cost" and len(case_ids) > lns_above:
+            del m, solver  # the whole-part model is not needed any more: free its memory
+            return _improved(
+                problem,
+                options,
+                start,
+                case_ids,
+                released,
+                fixed,
+                values,
+                bounds,
+                level_end,
+                workers,
+                progress,
+                t0,
+            )
+        if name == "soft_cost":
+            # Single-case moves first (seconds), then CP-SAT from there; never worse.
+            pins = [x for x in start if x.case in fixed]
+            ideals = Ideals.of(problem, options, case_ids, pins, time.monotonic() + 0.1 * budget)
+            floor = descend(
+                problem,
+                options,
+                start,
+                case_ids,
+                released,
+                fixed=fixed,
+                deadline=time.monotonic() + DESCENT_SHARE * budget,
+            )
+            hint_meetings(m, floor)
         expr = make()
         if name == "scheduled_priority":
             m.cp.maximize(expr)
         else:
             m.cp.minimize(expr)
-        best: cp_model.CpSolver | None = None  # the last solution with no travel clash
-        best_status = cp_model.UNKNOWN
-        while True:
-            # Each solve takes 3/4 of what is left of the level, so a solution that
-            # needs a travel cut can still be repaired (on area, level 3 spent its
-            # whole budget, needed one cut, and the 0.1 s left found nothing).
-            left = level_end - time.monotonic()
-            s = _new_solver(max(0.05, left if left < 2 else 0.75 * left), workers)
-            if name == "soft_cost":
-                # No LP relaxation: more LNS rounds. Area, level 3 alone for 30 s from
-                # the same start: 2,833 against 3,162 with the default (bound ~1,850).
-                s.parameters.linearization_level = 0
-            status = s.solve(m.cp)
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                break
-            cuts = _travel_violations(m, chosen(m, s))
-            if cuts:
-                for cut in cuts:
-                    travel_between_venues(m, *cut)
-                _hint(m, s)
-                continue
-            best, best_status = s, status
-            if status == cp_model.OPTIMAL or level_end - time.monotonic() < 1.5:
-                break
-            _hint(m, s)  # time left: go on improving from this solution
-        if best is not None:
-            s, status = best, best_status
+        s, status = solve_level(m, level_end, workers, soft=name == "soft_cost")
         if (
             status not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
             and solver is None
@@ -259,7 +311,7 @@ def solve_part(
             # Keep the previous level's solution, with the exact figure of that plan
             # and the weakest honest bound (nothing was proven at this level).
             optimal = False
-            picked = _meetings(m, solver, problem, released)
+            picked = extract_meetings(m, solver, problem, released)
             values[name] = _plan_value(problem, name, picked, released)
             bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
             continue
@@ -275,7 +327,14 @@ def solve_part(
         _hint(m, s)
         carry = max(0.0, level_end - time.monotonic())
     assert solver is not None
-    meetings = _meetings(m, solver, problem, released)
+    meetings = extract_meetings(m, solver, problem, released)
+    if floor is not None and _key(problem, floor, released) < _key(problem, meetings, released):
+        meetings = sorted(floor, key=lambda x: (x.start, x.case))
+        values = {name: _plan_value(problem, name, meetings, released) for name in LEVELS}
+        optimal = False
+    if ideals is not None:
+        cheap = _soft_bound(problem, ideals, case_ids, meetings, fixed, values, bounds)
+        bounds["soft_cost"] = max(bounds.get("soft_cost", 0), cheap)
     if progress:
         progress(1.0, "done")
     return PartResult(
@@ -287,6 +346,75 @@ def solve_part(
         released=released,
         seconds=time.monotonic() - t0,
     )
+
+
+def _improved(
+    problem: Problem,
+    options: Options,
+    start: list[Meeting],
+    case_ids: list[str],
+    released: dict[str, str],
+    fixed: set[str],
+    values: dict[str, int],
+    bounds: dict[str, int],
+    level_end: float,
+    workers: int,
+    progress: Progress | None,
+    t0: float,
+) -> PartResult:
+    """Level 3 of a large part by neighbourhood search (`improve.py`) from the level-2 plan."""
+
+    def step(msg: str) -> None:
+        if progress:
+            progress(2 / 3 + (1 / 3) * min(1.0, 1 - (level_end - time.monotonic()) / budget), msg)
+
+    budget = max(1e-6, level_end - time.monotonic())
+    meetings, ideals = improve(
+        problem,
+        options,
+        start,
+        case_ids,
+        released,
+        fixed=fixed,
+        deadline=level_end,
+        workers=workers,
+        progress=step,
+    )
+    values = {**values, "soft_cost": obj.plan_soft_cost(problem, meetings)}
+    # Levels 1 and 2 are held no worse; if they were proven, they still are.
+    for name in LEVELS[:2]:
+        values[name] = _plan_value(problem, name, meetings, released)
+    bounds = {
+        **bounds,
+        "soft_cost": _soft_bound(problem, ideals, case_ids, meetings, fixed, values, bounds),
+    }
+    return PartResult(
+        case_ids=list(case_ids),
+        meetings=sorted(meetings, key=lambda x: (x.start, x.case)),
+        values=values,
+        bounds=bounds,
+        optimal=False,
+        released=released,
+        seconds=time.monotonic() - t0,
+    )
+
+
+def _soft_bound(
+    problem: Problem,
+    ideals: Ideals,
+    case_ids: list[str],
+    meetings: list[Meeting],
+    fixed: set[str],
+    values: dict[str, int],
+    bounds: dict[str, int],
+) -> int:
+    """Level 3's bound from each case's cheapest placement alone (`improve.Ideals`)."""
+    pins = [x for x in meetings if x.case in fixed]
+    # The optimum schedules at least the priority found, given level 1 is proven (else
+    # the plan found may have bought priority with disruption): 0 is then all we know.
+    level1 = values.get("disruption", 0) == bounds.get("disruption", 0)
+    need = values.get("scheduled_priority", 0) if level1 else 0
+    return ideals.soft_bound(problem, case_ids, pins, need)
 
 
 def hint_meetings(m: Model, meetings: list[Meeting]) -> None:
@@ -372,6 +500,12 @@ def _as_result(
     )
 
 
+def _key(problem: Problem, meetings: list[Meeting], released: dict[str, str]) -> tuple[int, ...]:
+    """The levels of a plan in lexicographic order, smaller is better."""
+    d, p, c = (_plan_value(problem, name, meetings, released) for name in LEVELS)
+    return (d, -p, c)
+
+
 def _plan_value(
     problem: Problem, level: str, meetings: list[Meeting], released: dict[str, str]
 ) -> int:
@@ -393,7 +527,7 @@ def _trivial_bound(options: Options, case_ids: list[str], pinned: set[str], leve
     )
 
 
-def _meetings(
+def extract_meetings(
     m: Model, solver: cp_model.CpSolver, problem: Problem, released: dict[str, str]
 ) -> list[Meeting]:
     picks = chosen(m, solver)
