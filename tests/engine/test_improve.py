@@ -1,0 +1,141 @@
+"""Level 3 by single-case moves and neighbourhood search (`engine/improve.py`): every
+plan stays valid, no level gets worse, and the relaxation bound is a true bound."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from scheduler.engine import build_options, merge, solve
+from scheduler.engine import objective as obj
+from scheduler.engine.bench import disrupt
+from scheduler.engine.greedy import greedy
+from scheduler.engine.improve import Ideals, descend, improve
+from scheduler.engine.placement import Occupancy, search
+from scheduler.engine.solve import solve_part
+from scheduler.formats import load_problem, load_problem_file
+from scheduler.generate import generate_problem
+from scheduler.verify import verify
+
+EXAMPLE = Path("/work/shared/spec/examples/small.problem.json")
+strategies = pytest.importorskip("tests.strategies")
+
+
+@pytest.fixture(scope="module")
+def area_tight():  # type: ignore[no-untyped-def]
+    return load_problem(generate_problem("area", 2, tight=True))
+
+
+def _valid(problem, result) -> None:  # type: ignore[no-untyped-def]
+    plan = merge(problem, [result], 0.0)
+    bad = verify(problem, plan)
+    assert bad == [], "\n".join(str(v) for v in bad)
+
+
+def test_remove_undoes_add(area_tight) -> None:  # type: ignore[no-untyped-def]
+    options = build_options(area_tight)
+    plan = greedy(area_tight, options)
+    moved = plan.meetings[0]
+    without = Occupancy(options, plan.meetings[1:])
+    again = Occupancy(options, plan.meetings)
+    assert again.remove(moved.case) == moved
+    assert again.remove(moved.case) is None
+    for cid in (moved.case, plan.meetings[1].case):
+        assert search(again, cid, k=5) == search(without, cid, k=5)
+
+
+def test_descend_keeps_every_rule_and_never_loses(area_tight) -> None:  # type: ignore[no-untyped-def]
+    options = build_options(area_tight)
+    start = greedy(area_tight, options)
+    ids = [c.id for c in area_tight.cases]
+    got = descend(
+        area_tight, options, start.meetings, ids, {}, fixed=set(), deadline=time.monotonic() + 60
+    )
+    assert obj.plan_priority(area_tight, got) >= start.objective.scheduled_priority
+    assert obj.plan_soft_cost(area_tight, got) < start.objective.soft_cost
+    _valid(area_tight, _as_part(ids, got))
+
+
+def _as_part(ids, meetings):  # type: ignore[no-untyped-def]
+    from scheduler.engine.solve import PartResult
+
+    return PartResult(ids, meetings, {}, {}, optimal=False)
+
+
+def test_neighbourhood_search_keeps_levels_one_and_two(area_tight) -> None:  # type: ignore[no-untyped-def]
+    options = build_options(area_tight)
+    ids = [c.id for c in area_tight.cases]
+    whole = solve_part(area_tight, ids, time_limit=8, workers=2, options=options)
+    hood = solve_part(area_tight, ids, time_limit=8, workers=2, options=options, lns_above=0)
+    _valid(area_tight, hood)
+    assert hood.values["disruption"] == whole.values["disruption"] == 0
+    assert hood.values["scheduled_priority"] == whole.values["scheduled_priority"]
+    assert hood.bounds["soft_cost"] <= hood.values["soft_cost"]
+    greedy_soft = greedy(area_tight, options).objective.soft_cost
+    assert hood.values["soft_cost"] < greedy_soft
+
+
+def test_neighbourhood_search_never_moves_confirmed_meetings_more(area_tight) -> None:  # type: ignore[no-untyped-def]
+    """A re-plan (three facilitators off sick, a venue closed, a withdrawal, two urgent
+    cases): the disruption level-1 found stands through level 3 by neighbourhoods."""
+    doc = generate_problem("area", 2, tight=True)
+    first = solve(load_problem(doc), time_limit=5, workers=2)
+    disrupted, _ = disrupt(doc, [m.to_doc() for m in first.meetings], seed=2)
+    problem = load_problem(disrupted)
+    options = build_options(problem)
+    ids = [c.id for c in problem.cases]
+    got = solve_part(problem, ids, time_limit=8, workers=2, options=options, lns_above=0)
+    _valid(problem, got)
+    plan = merge(problem, [got], 0.0)
+    assert plan.objective.disruption == got.values["disruption"] == got.bounds["disruption"]
+
+
+def test_improve_returns_a_plan_no_worse_than_its_start(area_tight) -> None:  # type: ignore[no-untyped-def]
+    options = build_options(area_tight)
+    start = greedy(area_tight, options)
+    ids = [c.id for c in area_tight.cases]
+    got, ideals = improve(
+        area_tight,
+        options,
+        start.meetings,
+        ids,
+        {},
+        fixed=set(),
+        deadline=time.monotonic() + 5,
+        workers=2,
+    )
+    _valid(area_tight, _as_part(ids, got))
+    soft = obj.plan_soft_cost(area_tight, got)
+    assert soft < start.objective.soft_cost
+    priority = obj.plan_priority(area_tight, got)
+    assert priority >= start.objective.scheduled_priority
+    assert ideals.soft_bound(area_tight, ids, [], priority) <= soft
+
+
+def test_relaxation_bound_is_below_the_known_optimum() -> None:
+    if not EXAMPLE.exists():
+        pytest.skip("spec example not available")
+    example = load_problem_file(EXAMPLE)
+    options = build_options(example)
+    ids = [c.id for c in example.cases]
+    ideals = Ideals.of(example, options, ids, [], time.monotonic() + 30)
+    bound = ideals.soft_bound(example, ids, [], 21)  # the spec's optimum: priority 21, soft 339
+    assert 0 < bound <= 339
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.problems())
+def test_relaxation_bound_never_exceeds_a_proven_optimum(doc) -> None:  # type: ignore[no-untyped-def]
+    problem = load_problem(doc)
+    plan = solve(problem, time_limit=5, workers=2)
+    if plan.solver.status != "OPTIMAL":
+        return
+    options = build_options(problem)
+    ids = [c.id for c in problem.cases]
+    ideals = Ideals.of(problem, options, ids, [], time.monotonic() + 30)
+    pins = [m for m in plan.meetings if m.status == "pinned"]
+    bound = ideals.soft_bound(problem, ids, pins, plan.objective.scheduled_priority)
+    assert bound <= plan.objective.soft_cost
