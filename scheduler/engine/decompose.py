@@ -19,6 +19,7 @@ from typing import Any
 
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
+from scheduler.engine.improve import descend
 from scheduler.engine.options import CaseOptions, Options, SpanStarts, VenueFilter, build_options
 from scheduler.engine.solve import PartResult, change_warnings, hint_part, solve_part
 
@@ -97,6 +98,7 @@ def split(problem: Problem, options: Options | None = None) -> list[list[str]]:
 # Region (one part of 218) stays exact: localised, it scheduled 590 against 712.
 LOCALISE_ABOVE = 400
 CASES_PER_CLUSTER = 40
+CROWDED = 100  # a cluster with more cases than this is split again
 
 
 def _xy(lat: float, lon: float, ref_lat: float) -> tuple[float, float]:
@@ -118,6 +120,32 @@ def _clusters(points: list[tuple[float, float]], k: int) -> list[tuple[float, fl
             (sum(x for x, _ in g) / len(g), sum(y for _, y in g) / len(g)) if g else c
             for g, c in zip(groups, centres, strict=True)
         ]
+    return centres
+
+
+def _split_crowded(
+    cases: list[tuple[float, float]], centres: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Centres with every cluster of more than CROWDED cases split again by k-means.
+
+    Cases cluster where people live: on national size one k-means cluster (a big city)
+    held 271 of 1,200 cases, and its model alone took CP-SAT past 2.5 GB. Splitting it
+    costs its cases the options across the new borders; the greedy floor and `polish`
+    keep that from making the plan worse.
+    """
+    for _ in range(3):
+        groups: dict[int, list[tuple[float, float]]] = {}
+        for xy in cases:
+            i = min(range(len(centres)), key=lambda i: math.dist(xy, centres[i]))
+            groups.setdefault(i, []).append(xy)
+        crowded = {i for i, g in groups.items() if len(g) > CROWDED}
+        if not crowded:
+            break
+        kept = [c for i, c in enumerate(centres) if i not in crowded]
+        for i in sorted(crowded):
+            points = sorted(set(groups[i]))
+            kept += _clusters(points, math.ceil(len(groups[i]) / CASES_PER_CLUSTER))
+        centres = kept
     return centres
 
 
@@ -144,6 +172,7 @@ def localise(problem: Problem, options: Options) -> Options:
     if not points:
         return options
     centres = _clusters(points, math.ceil(len(problem.cases) / CASES_PER_CLUSTER))
+    centres = _split_crowded(list(centre_of.values()), centres)
 
     def nearest(xy: tuple[float, float]) -> int:
         return min(range(len(centres)), key=lambda i: math.dist(xy, centres[i]))
@@ -262,10 +291,17 @@ def merge(
     options: Options | None = None,
     exact: bool = True,
     reasons_deadline: float | None = None,
+    meetings: list[Meeting] | None = None,
 ) -> Plan:
-    """One plan from the parts: every case once, the objective recomputed from the plan."""
+    """One plan from the parts: every case once, the objective recomputed from the plan.
+
+    `meetings`: the plan's meetings when they are not the parts' own (`polish`); the
+    parts still give the bounds and the released pins.
+    """
     options = options or build_options(problem)
-    meetings = sorted((m for p in parts for m in p.meetings), key=lambda m: (m.start, m.case))
+    if meetings is None:
+        meetings = [m for p in parts for m in p.meetings]
+    meetings = sorted(meetings, key=lambda m: (m.start, m.case))
     released = {c: why for p in parts for c, why in p.released.items()}
     placed = {m.case for m in meetings}
     missing = [c.id for c in problem.cases if c.id not in placed]
@@ -339,9 +375,10 @@ def solve(
     """Plan every case: split into independent parts, solve them one after another, merge.
 
     `time_limit` is the whole wall time: pre-filter, the greedy baseline (the hint),
-    models, solving and the reasons for unscheduled cases. What is left after the
-    greedy plan, less a reserve for the reasons, goes to the parts in proportion to
-    their size, and time a part does not use passes on to the next ones.
+    models, solving, `polish` and the reasons for unscheduled cases. What is left after
+    the greedy plan, less a reserve for the reasons (and a fifth for `polish` when
+    parts are localised), goes to the parts in proportion to their size, and time a
+    part does not use passes on to the next ones.
     """
     t0 = time.monotonic()
     deadline = t0 + time_limit
@@ -350,11 +387,15 @@ def solve(
     greedy_plan, baseline = prep.greedy, prep.baseline
     # Reasons and extraction after the last part: ~1 s on region size.
     reserve = min(0.1 * time_limit, 5.0)
+    # Localised parts can lose to the greedy plan, which then stands: a fifth of the
+    # time goes to single-case moves on the whole problem (`polish`) whichever wins.
+    polish_time = polish_share(exact, deadline - reserve - time.monotonic())
+    parts_end = deadline - reserve - polish_time
     total = sum(len(p) for p in parts) or 1
     results: list[PartResult] = []
     done = 0
     for i, ids in enumerate(parts):
-        left = deadline - reserve - time.monotonic()
+        left = parts_end - time.monotonic()
         share = left * len(ids) / max(1, total - done)
         if baseline is not None and share < 1.0:
             # Too little time to build and solve a model: the greedy plan stands.
@@ -379,19 +420,53 @@ def solve(
             )
         )
         done += len(ids)
-    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline)
-    # Localised parts can lose to the greedy plan (fewer options per case): never
-    # return worse than the baseline.
-    plan = at_least_greedy(plan, greedy_plan, time.monotonic() - t0)
+    if progress:
+        progress(0.99, "single-case moves on the whole plan")
+    floor = None if greedy_plan is None else list(greedy_plan.meetings)
+    meetings = polish(problem, options, results, floor, deadline - reserve)
+    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline, meetings)
     if progress:
         progress(1.0, "done")
     return plan
 
 
-def _key(plan: Plan) -> tuple[int, int, int]:
-    """Lexicographic order of the objective levels (smaller is better)."""
-    o = plan.objective
-    return (o.disruption, -o.scheduled_priority, o.soft_cost)
+def polish_share(exact: bool, seconds: float) -> float:
+    """The seconds of `seconds` kept for `polish`: a fifth when parts are localised."""
+    return 0.0 if exact else 0.2 * max(0.0, seconds)
+
+
+def polish(
+    problem: Problem,
+    options: Options,
+    results: list[PartResult],
+    floor: list[Meeting] | None,
+    deadline: float,
+) -> list[Meeting]:
+    """The parts' meetings, or `floor`'s (the greedy plan's) when it is lexicographically better
+    (localised parts can lose to it: fewer options per case), then single-case moves
+    on the whole problem's options until `deadline` (`improve.descend`), so a plan that
+    is the greedy one still gets its soft cost lowered. No level gets worse."""
+    meetings = [m for p in results for m in p.meetings]
+    released = {c: why for p in results for c, why in p.released.items()}
+    if floor is not None:
+        theirs = list(floor)
+        if _meetings_key(problem, theirs, released) < _meetings_key(problem, meetings, released):
+            meetings = theirs
+    if time.monotonic() >= deadline:
+        return meetings
+    pinned = {m.case for m in meetings if m.status == "pinned"}
+    ids = [c.id for c in problem.cases]
+    return descend(problem, options, meetings, ids, released, fixed=pinned, deadline=deadline)
+
+
+def _meetings_key(
+    problem: Problem, meetings: list[Meeting], released: dict[str, str]
+) -> tuple[int, int, int]:
+    return (
+        obj.plan_disruption(meetings, problem.existing, set(released)),
+        -obj.plan_priority(problem, meetings),
+        obj.plan_soft_cost(problem, meetings),
+    )
 
 
 def _baseline(problem: Problem, options: Options) -> Plan | None:
@@ -533,23 +608,3 @@ def solve_unit(
 def _part_key(r: PartResult) -> tuple[int, int, int]:
     v = r.values
     return (v.get("disruption", 0), -v.get("scheduled_priority", 0), v.get("soft_cost", 0))
-
-
-def at_least_greedy(plan: Plan, greedy_plan: Plan | None, wall_seconds: float) -> Plan:
-    """The greedy plan instead of `plan` when it is better; the bounds stay those proven."""
-    if greedy_plan is None or not _key(greedy_plan) < _key(plan):
-        return plan
-    b, g = plan.solver.bound, greedy_plan.objective
-    return greedy_plan.model_copy(
-        update={
-            "solver": SolverInfo(
-                status="FEASIBLE",
-                wall_seconds=round(wall_seconds, 3),
-                bound=Objective(
-                    disruption=min(b.disruption, g.disruption),
-                    scheduled_priority=max(b.scheduled_priority, g.scheduled_priority),
-                    soft_cost=min(b.soft_cost, g.soft_cost),
-                ),
-            )
-        }
-    )

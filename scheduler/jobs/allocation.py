@@ -71,6 +71,7 @@ def start(
     problem = load_problem(engine)
     prepared = solver.prepare(problem)
     units = solver.units(prepared, time_limit=time_limit, elapsed=time.monotonic() - t0)
+    requests.save_floor(engine, request_id, solver.floor_of(prepared))
     requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(units)} part(s)")
     return units
 
@@ -111,9 +112,11 @@ def finish(
 ) -> int:
     """Merge the parts into one plan, save it as a draft, close the request; the plan id.
 
-    The full reasons for unscheduled cases get what is left of `time_limit` since the
-    request started, but at least the reserve the part shares left out; cases past
-    that get static reasons (as the in-process solve does).
+    What is left of `time_limit` since the request started goes to single-case moves on
+    the whole plan (from the greedy plan kept at the start, when that is better than
+    the parts'), then the full reasons for unscheduled cases get at least the reserve
+    the part shares left out; cases past that get static reasons (as the in-process
+    solve does).
     """
     row = requests.get_request(engine, request_id)
     if row.status == "done" and row.plan_id is not None:
@@ -121,12 +124,15 @@ def finish(
     problem = load_problem(engine)
     started = row.started_at or now
     wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
-    reasons_seconds = max(solver.reasons_reserve(time_limit), time_limit - wall)
+    reserve = solver.reasons_reserve(time_limit)
+    polish_seconds = max(0.0, time_limit - wall - reserve)
     plan = solver.merge(
         problem,
         [solver.part_from_json(p) for p in part_results],
         wall,
-        reasons_seconds=reasons_seconds,
+        reasons_seconds=max(reserve, time_limit - wall - polish_seconds),
+        floor=requests.floor(row),
+        polish_seconds=polish_seconds,
     )
     return _save(engine, request_id, plan, now=now)
 

@@ -130,9 +130,15 @@ def run(
         futures = [ex.submit(_solve, solver.unit_to_json(u), solver_workers) for u in units]
         results = [f.result() for f in futures]
     t2 = time.monotonic()
-    reasons = max(solver.reasons_reserve(time_limit), time_limit - (t2 - t0))
+    reserve = solver.reasons_reserve(time_limit)
+    polish = max(0.0, time_limit - (t2 - t0) - reserve)
     plan = solver.merge(
-        problem, [solver.part_from_json(r) for r in results], t2 - t0, reasons_seconds=reasons
+        problem,
+        [solver.part_from_json(r) for r in results],
+        t2 - t0,
+        reasons_seconds=max(reserve, time_limit - (t2 - t0) - polish),
+        floor=solver.floor_of(prepared),
+        polish_seconds=polish,
     )
     return Run(t1 - t0, t2 - t1, time.monotonic() - t2, plan)
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from scheduler.domain import Plan, Problem
+from scheduler.domain import Meeting, Plan, Problem
 from scheduler.engine import PartResult, build_options, decompose
 from scheduler.engine import merge as engine_merge
 from scheduler.engine import solve as engine_solve
@@ -68,7 +68,13 @@ def units(prepared: Prepared, *, time_limit: float, elapsed: float) -> list[Unit
     in-process solve, and more workers make it shorter rather than longer-searching.
     """
     budget = time_limit - elapsed - reasons_reserve(time_limit)
+    budget -= decompose.polish_share(prepared.exact, budget)
     return decompose.plan_units(prepared, budget)
+
+
+def floor_of(prepared: Prepared) -> list[dict[str, Any]] | None:
+    """The greedy plan's meetings as JSON (ids and times), for the merge's floor."""
+    return None if prepared.greedy is None else [m.to_doc() for m in prepared.greedy.meetings]
 
 
 def solve_unit(problem: Problem, unit: Unit, *, workers: int) -> PartResult:
@@ -82,12 +88,20 @@ def merge(
     wall_seconds: float,
     *,
     reasons_seconds: float | None = None,
+    floor: list[dict[str, Any]] | None = None,
+    polish_seconds: float = 0.0,
 ) -> Plan:
-    """One plan; the full reasons for unscheduled cases only for `reasons_seconds`
-    (None: no limit), static reasons (or CAPACITY) for the cases left after that."""
+    """One plan, as the in-process solve makes it: the parts' meetings or `floor` (the
+    greedy plan's, `floor_of`) when better, single-case moves on the whole problem for
+    `polish_seconds` (`decompose.polish`), then the full reasons for unscheduled cases
+    only for `reasons_seconds` (None: no limit), static reasons (or CAPACITY) after."""
     options, _, exact = options_for(problem)
+    greedy = None if floor is None else [Meeting.model_validate(m, strict=False) for m in floor]
+    meetings = decompose.polish(
+        problem, options, parts, greedy, time.monotonic() + max(0.0, polish_seconds)
+    )
     deadline = None if reasons_seconds is None else time.monotonic() + reasons_seconds
-    return engine_merge(problem, parts, wall_seconds, options, exact, deadline)
+    return engine_merge(problem, parts, wall_seconds, options, exact, deadline, meetings)
 
 
 def solve(

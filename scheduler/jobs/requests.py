@@ -102,6 +102,23 @@ def add_progress(engine: Engine, request_id: int, step: int, ceiling: int) -> No
         )
 
 
+def save_floor(engine: Engine, request_id: int, floor: list[dict[str, Any]] | None) -> None:
+    """Keep the greedy plan's meetings (ids and times) with the request, for its merge.
+
+    Stored under `params["floor"]`: the merge may run in another worker process, and the
+    greedy plan takes ~20 s to rebuild on national size.
+    """
+    with transaction(engine) as session:
+        row = session.get(PlanRequest, request_id)
+        if row is None:
+            raise RequestNotFoundError(request_id)
+        row.params = {**(row.params or {}), "floor": floor}
+
+
+def floor(row: PlanRequest) -> list[dict[str, Any]] | None:
+    return (row.params or {}).get("floor")
+
+
 def finish(
     engine: Engine, request_id: int, *, plan_id: int, now: dt.datetime, message: str
 ) -> None:
