@@ -70,3 +70,25 @@ def test_no_time_left_keeps_the_greedy_meetings() -> None:
     assert verify(problem, plan) == []
     assert prepared.greedy is not None
     assert plan.objective.scheduled_priority == prepared.greedy.objective.scheduled_priority
+
+
+def test_merge_is_never_worse_than_the_greedy_plan_kept_with_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Localised units can lose cases greedy placed across a cluster border; the merge
+    takes the greedy plan (as `floor_of` stores it with the request) when it is better,
+    then polishes whichever stands by single-case moves."""
+    monkeypatch.setattr(decompose, "LOCALISE_ABOVE", 2)
+    monkeypatch.setattr(decompose, "CASES_PER_CLUSTER", 2)
+    monkeypatch.setattr(solver, "_cache", None)
+    problem, prepared, units, _ = _allocate(example_docs()[0], 0.0)
+    assert prepared.greedy is not None
+    # Parts that placed nothing at all: only the floor can give the plan its meetings.
+    empty = [decompose.hint_part(problem, prepared.solve_options, u.case_ids, []) for u in units]
+    floor = json.loads(json.dumps(solver.floor_of(prepared)))
+    plan = solver.merge(problem, empty, 1.0, reasons_seconds=5.0, floor=floor, polish_seconds=5.0)
+    assert verify(problem, plan) == []
+    g = prepared.greedy.objective
+    assert plan.objective.disruption <= g.disruption
+    assert plan.objective.scheduled_priority >= g.scheduled_priority
+    assert plan.objective.soft_cost <= g.soft_cost
