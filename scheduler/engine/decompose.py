@@ -450,23 +450,15 @@ def polish(
     released = {c: why for p in results for c, why in p.released.items()}
     if floor is not None:
         theirs = list(floor)
-        if _meetings_key(problem, theirs, released) < _meetings_key(problem, meetings, released):
+        if obj.plan_key(problem, theirs, set(released)) < obj.plan_key(
+            problem, meetings, set(released)
+        ):
             meetings = theirs
     if time.monotonic() >= deadline:
         return meetings
     pinned = {m.case for m in meetings if m.status == "pinned"}
     ids = [c.id for c in problem.cases]
     return descend(problem, options, meetings, ids, released, fixed=pinned, deadline=deadline)
-
-
-def _meetings_key(
-    problem: Problem, meetings: list[Meeting], released: dict[str, str]
-) -> tuple[int, int, int]:
-    return (
-        obj.plan_disruption(meetings, problem.existing, set(released)),
-        -obj.plan_priority(problem, meetings),
-        obj.plan_soft_cost(problem, meetings),
-    )
 
 
 def _baseline(problem: Problem, options: Options) -> Plan | None:

@@ -175,3 +175,12 @@ def plan_soft_cost(problem: Problem, meetings: list[Meeting]) -> int:
 
 def plan_priority(problem: Problem, meetings: list[Meeting]) -> int:
     return sum(problem.case_by_id[m.case].priority for m in meetings)
+
+
+def plan_key(problem: Problem, meetings: list[Meeting], released: set[str]) -> tuple[int, int, int]:
+    """The three levels of a plan in lexicographic order, smaller is better."""
+    return (
+        plan_disruption(meetings, problem.existing, released),
+        -plan_priority(problem, meetings),
+        plan_soft_cost(problem, meetings),
+    )

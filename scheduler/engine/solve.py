@@ -328,7 +328,9 @@ def solve_part(
         carry = max(0.0, level_end - time.monotonic())
     assert solver is not None
     meetings = extract_meetings(m, solver, problem, released)
-    if floor is not None and _key(problem, floor, released) < _key(problem, meetings, released):
+    if floor is not None and obj.plan_key(problem, floor, set(released)) < obj.plan_key(
+        problem, meetings, set(released)
+    ):
         meetings = sorted(floor, key=lambda x: (x.start, x.case))
         values = {name: _plan_value(problem, name, meetings, released) for name in LEVELS}
         optimal = False
@@ -498,12 +500,6 @@ def _as_result(
         released=released,
         seconds=time.monotonic() - t0,
     )
-
-
-def _key(problem: Problem, meetings: list[Meeting], released: dict[str, str]) -> tuple[int, ...]:
-    """The levels of a plan in lexicographic order, smaller is better."""
-    d, p, c = (_plan_value(problem, name, meetings, released) for name in LEVELS)
-    return (d, -p, c)
 
 
 def _plan_value(
