@@ -151,3 +151,37 @@ def test_relaxation_bound_never_exceeds_a_proven_optimum(doc) -> None:  # type: 
     pins = [m for m in plan.meetings if m.status == "pinned"]
     bound = ideals.soft_bound(problem, ids, pins, plan.objective.scheduled_priority)
     assert bound <= plan.objective.soft_cost
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.problems())
+def test_neighbourhood_plans_verify_on_random_problems(doc) -> None:  # type: ignore[no-untyped-def]
+    """Keep-apart pairs, custody, caps, clock changes: every plan that comes out of
+    neighbourhood search (forced on however small the part) passes the checker."""
+    problem = load_problem(doc)
+    options = build_options(problem)
+    ids = [c.id for c in problem.cases]
+    result = solve_part(problem, ids, time_limit=3, workers=2, options=options, lns_above=0)
+    plan = merge(problem, [result], 0.0, options)
+    bad = verify(problem, plan)
+    assert bad == [], "\n".join(str(v) for v in bad)
+
+
+def test_neighbourhood_search_with_pins_and_confirmed_meetings_verifies() -> None:
+    """A re-plan where some meetings are pinned and the rest confirmed: the pins that
+    still keep every rule stay put, and the plan passes the checker."""
+    doc = generate_problem("area", 3, tight=True)
+    first = greedy(load_problem(doc))
+    disrupted, _ = disrupt(doc, [m.to_doc() for m in first.meetings], seed=3)
+    for e in disrupted["existing"][::4]:
+        e["status"] = "pinned"
+    problem = load_problem(disrupted)
+    options = build_options(problem)
+    ids = [c.id for c in problem.cases]
+    result = solve_part(problem, ids, time_limit=8, workers=2, options=options, lns_above=0)
+    _valid(problem, result)
+    pinned = {e.case: e for e in problem.existing if e.status == "pinned"}
+    kept = [m for m in result.meetings if m.case in pinned and m.case not in result.released]
+    assert kept
+    assert all(m.start == pinned[m.case].start for m in kept)
+    assert all(m.venue == pinned[m.case].venue for m in kept)
