@@ -19,7 +19,7 @@ from typing import Any
 
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
-from scheduler.engine.improve import descend
+from scheduler.engine.improve import Ideals, descend
 from scheduler.engine.options import CaseOptions, Options, SpanStarts, VenueFilter, build_options
 from scheduler.engine.solve import PartResult, change_warnings, hint_part, solve_part
 
@@ -292,11 +292,13 @@ def merge(
     exact: bool = True,
     reasons_deadline: float | None = None,
     meetings: list[Meeting] | None = None,
+    soft_floor: int = 0,
 ) -> Plan:
     """One plan from the parts: every case once, the objective recomputed from the plan.
 
     `meetings`: the plan's meetings when they are not the parts' own (`polish`); the
-    parts still give the bounds and the released pins.
+    parts still give the bounds and the released pins. `soft_floor`: a level-3 bound
+    proven on the problem's own options (`soft_floor`), for localised runs.
     """
     options = options or build_options(problem)
     if meetings is None:
@@ -335,7 +337,8 @@ def merge(
         soft_cost=min(value.soft_cost, sum(p.bounds.get("soft_cost", 0) for p in parts)),
     )
     if not exact:
-        # Parts were solved on localised options: their bounds are not the problem's.
+        # Parts were solved on localised options: their bounds are not the problem's;
+        # level 3 has the relaxation bound when it was worked out on the real options.
         bound = Objective(
             disruption=0,
             scheduled_priority=max(
@@ -347,7 +350,7 @@ def merge(
                     if e.status == "pinned" and not options.cases[e.case].schedulable
                 ),
             ),
-            soft_cost=0,
+            soft_cost=min(value.soft_cost, soft_floor),
         )
     optimal = exact and all(p.optimal for p in parts) and len(parts) <= 1
     return Plan(
@@ -424,10 +427,32 @@ def solve(
         progress(0.99, "single-case moves on the whole plan")
     floor = None if greedy_plan is None else list(greedy_plan.meetings)
     meetings = polish(problem, options, results, floor, deadline - reserve)
-    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline, meetings)
+    released = {c for p in results for c in p.released}
+    bound = 0 if exact else soft_floor(problem, options, meetings, released, deadline - reserve)
+    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline, meetings, bound)
     if progress:
         progress(1.0, "done")
     return plan
+
+
+def soft_floor(
+    problem: Problem,
+    options: Options,
+    meetings: list[Meeting],
+    released: set[str],
+    deadline: float,
+) -> int:
+    """Level 3's relaxation bound (`improve.Ideals`) on the problem's own options, for
+    runs whose parts were localised (their CP-SAT bounds are not the problem's). The
+    priority to make up is the plan's when it has no disruption (level 1 then proven,
+    since 0 is the least there is), else 0. Cases not reached by `deadline` count as
+    free, so a short deadline gives a weaker bound, never a wrong one."""
+    pins = [m for m in meetings if m.status == "pinned"]
+    ids = [c.id for c in problem.cases]
+    ideals = Ideals.of(problem, options, ids, pins, deadline)
+    no_disruption = obj.plan_disruption(meetings, problem.existing, released) == 0
+    need = obj.plan_priority(problem, meetings) if no_disruption else 0
+    return ideals.soft_bound(problem, ids, pins, need)
 
 
 def polish_share(exact: bool, seconds: float) -> float:

@@ -119,10 +119,12 @@ def improve(
 class Ideals:
     """Each case's cheapest placements with only the kept pins in place: its soft cost
     can never be lower (other meetings only take options away). Cases not reached
-    before the deadline are missing, which only weakens the bound (costs are ≥ 0)."""
+    before the deadline count as free, which only weakens the bound (costs are ≥ 0);
+    cases placeable nowhere even alone cannot add priority at all (`never`)."""
 
     cost: dict[str, int]
     best: dict[str, list[Placement]]
+    never: frozenset[str] = frozenset()  # examined and placeable nowhere, even alone
 
     @classmethod
     def of(
@@ -137,15 +139,21 @@ class Ideals:
         pinned = {x.case for x in pins}
         cost: dict[str, int] = {}
         best: dict[str, list[Placement]] = {}
+        never: set[str] = set()
         for cid in case_ids:
+            if cid in pinned:
+                continue
+            if not options.cases[cid].schedulable:
+                never.add(cid)
+                continue
             if time.monotonic() > deadline:
-                break
-            if cid in pinned or not options.cases[cid].schedulable:
                 continue
             got = search(occ, cid, order="best", k=3)
             if got:
                 cost[cid], best[cid] = got[0].cost, got
-        return cls(cost, best)
+            else:
+                never.add(cid)
+        return cls(cost, best, frozenset(never))
 
     def soft_bound(
         self, problem: Problem, case_ids: list[str], pins: list[Meeting], priority: int
@@ -161,7 +169,7 @@ class Ideals:
             (
                 (self.cost.get(c, 0), problem.case_by_id[c].priority)
                 for c in case_ids
-                if c not in pinned
+                if c not in pinned and c not in self.never
             ),
             key=lambda cp: cp[0] / max(cp[1], 1),
         )

@@ -97,11 +97,12 @@ def merge(
     only for `reasons_seconds` (None: no limit), static reasons (or CAPACITY) after."""
     options, _, exact = options_for(problem)
     greedy = None if floor is None else [Meeting.model_validate(m, strict=False) for m in floor]
-    meetings = decompose.polish(
-        problem, options, parts, greedy, time.monotonic() + max(0.0, polish_seconds)
-    )
+    polish_end = time.monotonic() + max(0.0, polish_seconds)
+    meetings = decompose.polish(problem, options, parts, greedy, polish_end)
+    released = {c for p in parts for c in p.released}
+    bound = 0 if exact else decompose.soft_floor(problem, options, meetings, released, polish_end)
     deadline = None if reasons_seconds is None else time.monotonic() + reasons_seconds
-    return engine_merge(problem, parts, wall_seconds, options, exact, deadline, meetings)
+    return engine_merge(problem, parts, wall_seconds, options, exact, deadline, meetings, bound)
 
 
 def solve(
