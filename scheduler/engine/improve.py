@@ -1,24 +1,29 @@
-"""Level 3 on large parts: large-neighbourhood search over small sub-models of the plan.
+"""Level 3 (the soft cost) beyond what CP-SAT does on a whole part, and its bound.
 
-On a region-size part (210 cases) CP-SAT on the whole model found no better soft
-cost than its starting plan in 40 s: the model is too big for two cores to search.
-So past `LNS_ABOVE` cases, level 3 starts from the level-2 plan and repeats:
+- `descend`: single-case moves. Each case in turn goes to its cheapest feasible
+  placement among everyone else's meetings (`placement.search`), while the soft cost
+  falls. Every part's level 3 starts with it.
+- `improve`: for parts over `LNS_ABOVE` cases, where CP-SAT on the whole model (a
+  210-case region part) found nothing better than its start in 40 s. After `descend`,
+  it repeats:
+  1. pick a *neighbourhood*, taking turns between two kinds: the `k` movable cases
+     whose principals live nearest a random case (neighbours share facilitators and
+     venues, so they can trade), or a case drawn by how far it costs above its ideal
+     together with the cases holding what its ideal placements need;
+  2. build a sub-model of those cases with every hard rule. Every other meeting that
+     shares a usable facilitator, an open venue or a keep-apart partner with them
+     goes in as a fixed pin, so rules 4, 7, 8 and 9 see everything they must;
+  3. hold levels 1 and 2 no worse on the neighbourhood (its disruption at most, its
+     scheduled priority at least what the plan has) and minimise the soft cost, with
+     `max_load` no lower than the load of the facilitators outside the sub-model;
+  4. keep the new placements when the part's exact soft cost (recomputed from the
+     plan) has not gone up.
+  `k` grows while sub-models are proven optimal fast, and shrinks when they are not.
+- `Ideals`: each case's cheapest placement alone, and from them a lower bound on
+  level 3 (`Ideals.soft_bound`).
 
-1. pick a *neighbourhood*: the `k` movable cases whose principals live nearest a
-   random case (neighbours share facilitators and venues, so they can trade);
-2. build a sub-model of those cases with every hard rule, plus, as fixed pins, every
-   other meeting that shares a usable facilitator, an open venue or a keep-apart
-   partner with them, so rules 4, 7, 8 and 9 see everything they must;
-3. hold levels 1 and 2 no worse on the neighbourhood (its disruption at most, its
-   scheduled priority at least what the plan has) and minimise the soft cost, with
-   `max_load` no lower than the load of the facilitators outside the sub-model;
-4. keep the new placements when the part's exact soft cost (recomputed from the
-   plan) has not gone up.
-
-`k` adapts: it grows while sub-models are proven optimal fast, and shrinks when they
-are not. The result is a valid plan at every step (each accepted sub-solution obeys
-every rule against all the meetings it could touch), never worse than the start at
-any level, but with no proof: the level's bound stays the trivial one.
+Every accepted step is a valid plan: each sub-solution obeys every rule against all
+the meetings it could touch. No level ever gets worse than the start.
 """
 
 from __future__ import annotations
@@ -177,8 +182,9 @@ class Ideals:
         for c, p in items:
             if need <= 0:
                 break
-            take = min(1.0, need / p) if p > 0 else 1.0
-            frac += take * c
+            if p <= 0:
+                continue  # adds no priority: never needed
+            frac += min(1.0, need / p) * c
             need -= p
         return total + math.floor(frac)
 
