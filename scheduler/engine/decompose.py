@@ -426,13 +426,45 @@ def solve(
     if progress:
         progress(0.99, "single-case moves on the whole plan")
     floor = None if greedy_plan is None else list(greedy_plan.meetings)
-    meetings = polish(problem, options, results, floor, deadline - reserve)
-    released = {c for p in results for c in p.released}
-    bound = 0 if exact else soft_floor(problem, options, meetings, released, deadline - reserve)
-    plan = merge(problem, results, time.monotonic() - t0, options, exact, deadline, meetings, bound)
+    plan = assemble(
+        problem,
+        options,
+        exact,
+        results,
+        floor,
+        started=t0,
+        polish_end=deadline - reserve,
+        reasons_seconds=reserve,
+    )
     if progress:
         progress(1.0, "done")
     return plan
+
+
+def assemble(
+    problem: Problem,
+    options: Options,
+    exact: bool,
+    results: list[PartResult],
+    floor: list[Meeting] | None,
+    *,
+    started: float,
+    polish_end: float,
+    reasons_seconds: float | None,
+) -> Plan:
+    """The plan from the parts' results, as both the in-process solve and the jobs'
+    merge make it: `polish` until `polish_end` (from `floor`, the greedy plan's
+    meetings, when better), level 3's relaxation bound for localised runs, then `merge`
+    with the full reasons for `reasons_seconds` more (None: no limit). `started` is
+    the monotonic time the allocation began, for the plan's wall time."""
+    meetings = polish(problem, options, results, floor, polish_end)
+    released = {c for p in results for c in p.released}
+    bound = 0 if exact else soft_floor(problem, options, meetings, released, polish_end)
+    wall = time.monotonic() - started
+    reasons = (
+        None if reasons_seconds is None else max(polish_end, time.monotonic()) + reasons_seconds
+    )
+    return merge(problem, results, wall, options, exact, reasons, meetings, bound)
 
 
 def soft_floor(

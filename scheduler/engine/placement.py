@@ -125,8 +125,8 @@ class Occupancy:
         if m is None:
             return None
         self.meetings.remove(m)
-        for key in [(m.venue, m.room)]:
-            self.rooms[key] = [e for e in self.rooms[key] if e[2] != case_id]
+        room = (m.venue, m.room)
+        self.rooms[room] = [e for e in self.rooms[room] if e[2] != case_id]
         self.at_venue[m.venue] = [e for e in self.at_venue[m.venue] if e[2] != case_id]
         for w in {a.waiting_room for a in m.attendance}:
             key = (m.venue, w)

@@ -238,23 +238,22 @@ def solve_part(
         if name == "soft_cost":
             start = mine if solver is None else extract_meetings(m, solver, problem, released)
             fixed = set(m.pinned)
-        if name == "soft_cost" and len(case_ids) > lns_above:
-            del m, solver  # the whole-part model is not needed any more: free its memory
-            return _improved(
-                problem,
-                options,
-                start,
-                case_ids,
-                released,
-                fixed,
-                values,
-                bounds,
-                level_end,
-                workers,
-                progress,
-                t0,
-            )
-        if name == "soft_cost":
+            if len(case_ids) > lns_above:
+                del m, solver  # the whole-part model is not needed any more: free its memory
+                return _improved(
+                    problem,
+                    options,
+                    start,
+                    case_ids,
+                    released,
+                    fixed,
+                    values,
+                    bounds,
+                    level_end,
+                    workers,
+                    progress,
+                    t0,
+                )
             # Single-case moves first (seconds), then CP-SAT from there; never worse.
             pins = [x for x in start if x.case in fixed]
             ideals = Ideals.of(problem, options, case_ids, pins, time.monotonic() + 0.1 * budget)
@@ -382,23 +381,10 @@ def _improved(
         workers=workers,
         progress=step,
     )
-    values = {**values, "soft_cost": obj.plan_soft_cost(problem, meetings)}
-    # Levels 1 and 2 are held no worse; if they were proven, they still are.
-    for name in LEVELS[:2]:
-        values[name] = _plan_value(problem, name, meetings, released)
-    bounds = {
-        **bounds,
-        "soft_cost": _soft_bound(problem, ideals, case_ids, meetings, fixed, values, bounds),
-    }
-    return PartResult(
-        case_ids=list(case_ids),
-        meetings=sorted(meetings, key=lambda x: (x.start, x.case)),
-        values=values,
-        bounds=bounds,
-        optimal=False,
-        released=released,
-        seconds=time.monotonic() - t0,
-    )
+    # Levels 1 and 2 are held no worse: if they were proven, they still are.
+    values = {name: _plan_value(problem, name, meetings, released) for name in LEVELS}
+    soft = _soft_bound(problem, ideals, case_ids, meetings, fixed, values, bounds)
+    return _result(case_ids, meetings, values, {**bounds, "soft_cost": soft}, released, t0)
 
 
 def _soft_bound(
@@ -491,6 +477,18 @@ def _as_result(
 ) -> PartResult:
     values = {name: _plan_value(problem, name, meetings, released) for name in LEVELS}
     bounds = {name: _trivial_bound(options, case_ids, pinned, name) for name in LEVELS}
+    return _result(case_ids, meetings, values, bounds, released, t0)
+
+
+def _result(
+    case_ids: list[str],
+    meetings: list[Meeting],
+    values: dict[str, int],
+    bounds: dict[str, int],
+    released: dict[str, str],
+    t0: float,
+) -> PartResult:
+    """A part's result from a plan found outside CP-SAT's last level (never OPTIMAL)."""
     return PartResult(
         case_ids=list(case_ids),
         meetings=sorted(meetings, key=lambda x: (x.start, x.case)),

@@ -17,7 +17,6 @@ from typing import Any
 
 from scheduler.domain import Meeting, Plan, Problem
 from scheduler.engine import PartResult, build_options, decompose
-from scheduler.engine import merge as engine_merge
 from scheduler.engine import solve as engine_solve
 from scheduler.engine.decompose import Prepared, Unit
 from scheduler.engine.options import Options
@@ -97,12 +96,17 @@ def merge(
     only for `reasons_seconds` (None: no limit), static reasons (or CAPACITY) after."""
     options, _, exact = options_for(problem)
     greedy = None if floor is None else [Meeting.model_validate(m, strict=False) for m in floor]
-    polish_end = time.monotonic() + max(0.0, polish_seconds)
-    meetings = decompose.polish(problem, options, parts, greedy, polish_end)
-    released = {c for p in parts for c in p.released}
-    bound = 0 if exact else decompose.soft_floor(problem, options, meetings, released, polish_end)
-    deadline = None if reasons_seconds is None else time.monotonic() + reasons_seconds
-    return engine_merge(problem, parts, wall_seconds, options, exact, deadline, meetings, bound)
+    now = time.monotonic()
+    return decompose.assemble(
+        problem,
+        options,
+        exact,
+        parts,
+        greedy,
+        started=now - wall_seconds,
+        polish_end=now + max(0.0, polish_seconds),
+        reasons_seconds=reasons_seconds,
+    )
 
 
 def solve(

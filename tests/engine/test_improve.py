@@ -78,18 +78,12 @@ def test_neighbourhood_search_keeps_levels_one_and_two(area_tight) -> None:  # t
     assert hood.values["soft_cost"] < greedy_soft
 
 
-def test_improve_never_adds_disruption() -> None:
-    """A re-plan (three facilitators off sick, a venue closed, a withdrawal, two urgent
-    cases) from the greedy plan, which keeps confirmed meetings where it can: moves and
-    neighbourhoods lower the soft cost without moving a confirmed meeting further."""
-    doc = generate_problem("area", 2, tight=True)
-    first = greedy(load_problem(doc))
-    disrupted, _ = disrupt(doc, [m.to_doc() for m in first.meetings], seed=2)
-    problem = load_problem(disrupted)
+def _improved_from_greedy(problem):  # type: ignore[no-untyped-def]
+    """(greedy plan, `improve` of it for 5 s, its Ideals), the result checked valid."""
     options = build_options(problem)
     start = greedy(problem, options)
     ids = [c.id for c in problem.cases]
-    got, _ = improve(
+    got, ideals = improve(
         problem,
         options,
         start.meetings,
@@ -100,26 +94,26 @@ def test_improve_never_adds_disruption() -> None:
         workers=2,
     )
     _valid(problem, _as_part(ids, got))
+    return start, got, ideals
+
+
+def test_improve_never_adds_disruption() -> None:
+    """A re-plan (three facilitators off sick, a venue closed, a withdrawal, two urgent
+    cases) from the greedy plan, which keeps confirmed meetings where it can: moves and
+    neighbourhoods lower the soft cost without moving a confirmed meeting further."""
+    doc = generate_problem("area", 2, tight=True)
+    first = greedy(load_problem(doc))
+    disrupted, _ = disrupt(doc, [m.to_doc() for m in first.meetings], seed=2)
+    problem = load_problem(disrupted)
+    start, got, _ = _improved_from_greedy(problem)
     assert obj.plan_disruption(got, problem.existing, set()) <= start.objective.disruption
     assert obj.plan_priority(problem, got) >= start.objective.scheduled_priority
     assert obj.plan_soft_cost(problem, got) <= start.objective.soft_cost
 
 
 def test_improve_returns_a_plan_no_worse_than_its_start(area_tight) -> None:  # type: ignore[no-untyped-def]
-    options = build_options(area_tight)
-    start = greedy(area_tight, options)
+    start, got, ideals = _improved_from_greedy(area_tight)
     ids = [c.id for c in area_tight.cases]
-    got, ideals = improve(
-        area_tight,
-        options,
-        start.meetings,
-        ids,
-        {},
-        fixed=set(),
-        deadline=time.monotonic() + 5,
-        workers=2,
-    )
-    _valid(area_tight, _as_part(ids, got))
     soft = obj.plan_soft_cost(area_tight, got)
     assert soft < start.objective.soft_cost
     priority = obj.plan_priority(area_tight, got)
