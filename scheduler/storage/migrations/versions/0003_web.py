@@ -37,7 +37,10 @@ def upgrade() -> None:
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("expires_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_web_sessions_user_id_users"), ondelete="CASCADE"
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_web_sessions_user_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id_hash", name=op.f("pk_web_sessions")),
     )
