@@ -208,7 +208,7 @@ def _starts(options: Options, o: CaseOptions) -> Funnel:
     for side in ("victim", "offender"):
         people = case.side_attendees(side)  # type: ignore[arg-type]
         for p in people:
-            avail = options.availability[p.id]
+            avail = options.availability.parties[p.id]
             drop(
                 f"rule 3: {p.id} ({side} side) not available",
                 lambda s, a=avail, sd=side: a.contains(*timing.side_window(case, sd, s)),  # type: ignore[misc]

@@ -369,7 +369,7 @@ def attendee_starts(
     clock: Clock,
     horizon: Horizon,
     grid: Grid,
-    avail: dict[str, Stretches],
+    avail: Availability,
 ) -> tuple[Instant, ...]:
     """Rule 3 for the attendees: grid starts within earliest..latest and the horizon,
     every window clear of the clock change, each side's window inside every one of its
@@ -385,7 +385,7 @@ def attendee_starts(
     for side in ("victim", "offender"):
         common: Stretches | None = None
         for p in case.side_attendees(side):  # type: ignore[arg-type]
-            s = avail[p.id]
+            s = avail.parties[p.id]
             common = s if common is None else common.intersect(s)
         if common is not None:
             ss = fitting(ss, *timing.side_window(case, side, 0), common)  # type: ignore[arg-type]
@@ -535,7 +535,7 @@ class FreeStarts(SpanStarts):
         case: Case,
         timing: Timing,
         starts: tuple[Instant, ...],
-        avail: dict[str, Stretches],
+        avail: Mapping[str, Stretches],
         near: Iterable[str],
         qualified: Iterable[str],
     ) -> None:
@@ -649,7 +649,7 @@ class Options:
     horizon: Horizon
     timing: Timing
     cases: dict[str, CaseOptions]
-    availability: dict[str, Stretches] = field(repr=False)  # by person or venue id
+    availability: Availability = field(repr=False)
 
     @cached_property
     def facilitator_km(self) -> dict[tuple[str, str], float]:
@@ -669,13 +669,13 @@ def case_options(problem: Problem, case: Case, ctx: _Context) -> CaseOptions:
     att = attendee_starts(problem, case, ctx.clock, ctx.horizon, ctx.grid, ctx.avail)
     lo, hi = timing.staff_window(case, 0)
     vstarts = SpanStarts(
-        att, {v: _packed(fitting_spans(att, lo, hi, ctx.avail[v])) for v in vf.safe}
+        att, {v: _packed(fitting_spans(att, lo, hi, ctx.avail.venues[v])) for v in vf.safe}
     )
     safe = frozenset(vf.safe)
     reach = {f: ctx.reach[f] & safe for f in team.cos}
     open_venues = {v for v in vstarts if vstarts.nonempty(v)}
     near = [f for f in team.cos if reach[f] & open_venues]
-    fstarts = FreeStarts(case, timing, att, ctx.avail, near, team.cos)
+    fstarts = FreeStarts(case, timing, att, ctx.avail.facilitators, near, team.cos)
     at_venue = team_at_venue(team, vstarts, fstarts, reach)
     starts_mask = 0
     for m in at_venue.values():
@@ -764,7 +764,7 @@ class _Context:
     horizon: Horizon
     timing: Timing
     grid: Grid
-    avail: dict[str, Stretches]
+    avail: Availability
     reach: dict[str, frozenset[str]]  # facilitator → venues within their travel limit
 
 
@@ -793,17 +793,25 @@ def facilitator_reach(problem: Problem) -> dict[str, frozenset[str]]:
     return out
 
 
-def availability_map(problem: Problem, clock: Clock, horizon: Horizon) -> dict[str, Stretches]:
-    """Expanded availability of every facilitator, venue and party, by id."""
-    out: dict[str, Stretches] = {}
-    for f in problem.facilitators:
-        out[f.id] = expand(f.availability, clock, horizon)
-    for v in problem.venues:
-        out[v.id] = expand(v.availability, clock, horizon)
-    for c in problem.cases:
-        for p in c.parties:
-            out[p.id] = expand(p.availability, clock, horizon)
-    return out
+@dataclass(frozen=True)
+class Availability:
+    """Expanded availability, one map per kind: the spec makes ids unique only within
+    their kind, so facilitator "1", venue "1" and party "1" may all exist."""
+
+    facilitators: dict[str, Stretches]
+    venues: dict[str, Stretches]
+    parties: dict[str, Stretches]
+
+
+def availability_map(problem: Problem, clock: Clock, horizon: Horizon) -> Availability:
+    """Expanded availability of every facilitator, venue and party, by kind and id."""
+    return Availability(
+        facilitators={f.id: expand(f.availability, clock, horizon) for f in problem.facilitators},
+        venues={v.id: expand(v.availability, clock, horizon) for v in problem.venues},
+        parties={
+            p.id: expand(p.availability, clock, horizon) for c in problem.cases for p in c.parties
+        },
+    )
 
 
 def build_options(problem: Problem, case_ids: Iterable[str] | None = None) -> Options:

@@ -135,13 +135,13 @@ def who_is_never_free(options: Options, case: Case) -> str:
 
     sides = {}
     for p in case.attendees:
-        if not long_enough(options.availability[p.id]):
+        if not long_enough(options.availability.parties[p.id]):
             return f"{p.id} is never available for {need} minutes"
     for side in ("victim", "offender"):
         people = case.side_attendees(side)  # type: ignore[arg-type]
-        common = options.availability[people[0].id]
+        common = options.availability.parties[people[0].id]
         for p in people[1:]:
-            common = common.intersect(options.availability[p.id])
+            common = common.intersect(options.availability.parties[p.id])
         if not long_enough(common):
             return f"the {side} side ({', '.join(p.id for p in people)}) is never free together"
         sides[side] = (common, people)
@@ -161,7 +161,7 @@ def no_common_time(
     open_starts = {s for ss in o.venue_starts.values() for s in ss}
     if not o.attendee_starts:
         who = "the attendees are never free together"
-        if options is not None and all(p.id in options.availability for p in case.attendees):
+        if options is not None and all(p.id in options.availability.parties for p in case.attendees):
             who = who_is_never_free(options, case)
         msg = f"{who} {when}"
     elif not open_starts:
