@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduler.formats import load_problem
 from scheduler.generate import DEFAULT_START, SIZES, generate_problem
 
 TOP = {
@@ -576,6 +577,5 @@ def test_unknown_size_is_rejected() -> None:
 @pytest.mark.parametrize("size", ["small", "area", "region"])
 @pytest.mark.parametrize("tight", [False, True])
 def test_strict_loader_accepts_the_output(size: str, tight: bool) -> None:
-    formats = pytest.importorskip("scheduler.formats")
-    problem = formats.load_problem(generate_problem(size, 9, tight))
+    problem = load_problem(generate_problem(size, 9, tight))
     assert len(problem.cases) == SIZES[size][0]

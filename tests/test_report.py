@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from scheduler.formats import load_plan, load_problem
 from scheduler.report import render_report
+from tests.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 

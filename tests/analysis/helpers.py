@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from scheduler.domain import Plan, Problem, SolverInfo
 from scheduler.engine.options import build_options
@@ -11,8 +10,7 @@ from scheduler.engine.reasons import unscheduled_reasons
 from scheduler.formats import load_plan, load_problem
 from scheduler.verify import compute_objective
 from tests.engine.factories import case, facilitator, problem, venue
-
-DATA = Path(__file__).parent / "data"
+from tests.paths import DATA
 
 
 def example() -> tuple[Problem, Plan]:

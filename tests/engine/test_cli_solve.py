@@ -13,8 +13,7 @@ from scheduler.formats import load_problem_file
 from scheduler.storage.db import make_engine, transaction
 from scheduler.storage.plans import latest_plan, plan_document
 from scheduler.verify import verify
-
-EXAMPLE = Path("/work/shared/spec/examples/small.problem.json")
+from tests.paths import SMALL_PROBLEM as EXAMPLE
 
 
 @pytest.fixture
@@ -26,8 +25,6 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_solve_db_stores_a_draft_that_verifies(sqlite_env: str) -> None:
-    if not EXAMPLE.exists():
-        pytest.skip("spec example not available")
     runner = CliRunner()
     imported = runner.invoke(cli, ["import", str(EXAMPLE)], catch_exceptions=False)
     assert imported.exit_code == 0, imported.output

@@ -4,7 +4,6 @@ plan stays valid, no level gets worse, and the relaxation bound is a true bound.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,9 +18,8 @@ from scheduler.engine.solve import solve_part
 from scheduler.formats import load_problem, load_problem_file
 from scheduler.generate import generate_problem
 from scheduler.verify import verify
-
-EXAMPLE = Path("/work/shared/spec/examples/small.problem.json")
-strategies = pytest.importorskip("tests.strategies")
+from tests import strategies
+from tests.paths import SMALL_PROBLEM as EXAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +120,6 @@ def test_improve_returns_a_plan_no_worse_than_its_start(area_tight) -> None:  # 
 
 
 def test_relaxation_bound_is_below_the_known_optimum() -> None:
-    if not EXAMPLE.exists():
-        pytest.skip("spec example not available")
     example = load_problem_file(EXAMPLE)
     options = build_options(example)
     ids = [c.id for c in example.cases]

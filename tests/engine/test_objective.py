@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.engine import build_options
 from scheduler.engine import objective as obj
 from scheduler.engine.solve import build_model
 from scheduler.formats import load_plan, load_problem_file
-
-SPEC = Path("/work/shared/spec/examples")
+from tests.paths import SMALL_PLAN, SMALL_PROBLEM
 
 
 def test_soft_cost_of_the_example_plan_is_exact() -> None:
-    if not (SPEC / "small.plan.json").exists():
-        pytest.skip("spec example not available")
-    problem = load_problem_file(SPEC / "small.problem.json")
-    plan = load_plan((SPEC / "small.plan.json").read_text())
+    problem = load_problem_file(SMALL_PROBLEM)
+    plan = load_plan(SMALL_PLAN.read_text())
     ids = [c.id for c in problem.cases]
     m, _ = build_model(problem, build_options(problem, ids), ids)
     clock = m.options.clock

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from scheduler.engine import build_options, merge, solve, solve_part, split
 from scheduler.engine.solve import PartResult
 from scheduler.formats import load_problem_file
 from tests.engine.factories import case, check, facilitator, north_km, problem, venue, with_existing
-
-EXAMPLE = Path("/work/shared/spec/examples/small.problem.json")
+from tests.paths import SMALL_PROBLEM as EXAMPLE
 
 
 @pytest.fixture(scope="module")
 def example():  # type: ignore[no-untyped-def]
-    if not EXAMPLE.exists():
-        pytest.skip("spec example not available")
     return load_problem_file(EXAMPLE)
 
 

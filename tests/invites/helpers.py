@@ -21,8 +21,8 @@ from icalendar import Calendar
 from scheduler.domain import Meeting, Plan, Problem
 from scheduler.formats import load_plan, load_problem
 from scheduler.invites.content import Sender
+from tests.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 JS = Path(__file__).parent / "js"
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)

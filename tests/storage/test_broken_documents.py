@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from click.testing import CliRunner
 
 from scheduler.cli import cli
 from scheduler.storage.db import transaction
 from scheduler.storage.problems import export_problem
+from tests.formats import corpus
 from tests.storage.helpers import all_empty, row_counts
-
-corpus = pytest.importorskip("tests.formats.corpus", reason="the formats corpus has not landed yet")
 
 
 def _import_each(tmp_path, runner) -> list[str]:

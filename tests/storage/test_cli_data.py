@@ -110,7 +110,6 @@ def test_unreachable_database_names_the_url(tmp_path, monkeypatch, problem_doc):
 
 
 def test_generate_writes_a_valid_seeded_document(tmp_path):
-    pytest.importorskip("scheduler.generate")
     from scheduler.formats import load_problem
 
     runner = CliRunner()

@@ -18,8 +18,6 @@ from scheduler.storage.models import CaseRow, PlanRow
 from scheduler.verify import verify
 from scheduler.web_services.accounts import BadCredentials, authenticate
 
-pytest.importorskip("scheduler.generate")
-
 EMAIL = "coordinator@example.org"
 
 

@@ -6,14 +6,13 @@ import copy
 import datetime as dt
 import json
 from functools import cache
-from pathlib import Path
 
 from scheduler.domain import Plan, Problem
 from scheduler.formats import load_plan, load_problem
 from scheduler.timeutil import Clock
 from scheduler.verify import Violation, compute_objective, verify
+from tests.paths import DATA
 
-DATA = Path(__file__).parent / "data"
 FMT = "%Y-%m-%dT%H:%M"
 
 

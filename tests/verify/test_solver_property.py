@@ -3,14 +3,12 @@ including its unscheduled reasons and its objective."""
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
+from scheduler import engine
 from scheduler.formats import load_problem
 from scheduler.verify import verify
-
-strategies = pytest.importorskip("tests.strategies")
-engine = pytest.importorskip("scheduler.engine")
+from tests import strategies
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -35,8 +35,6 @@ from tests.web.helpers import EMAIL, PASSWORD, login
 ROOT = Path(__file__).parents[2]
 PROBLEM = json.loads((ROOT / "tests" / "data" / "small.problem.json").read_text())
 
-pytest.importorskip("workers.tasks")
-
 
 @pytest.fixture
 def web(db: Engine, job_env: dict[str, str], tmp_path: Path) -> Iterator[str]:  # noqa: F811
