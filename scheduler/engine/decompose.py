@@ -20,8 +20,9 @@ from typing import Any
 from scheduler.domain import Meeting, Objective, Plan, Problem, Reason, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
 from scheduler.engine.improve import Ideals, descend
-from scheduler.engine.options import CaseOptions, Options, SpanStarts, VenueFilter, build_options
+from scheduler.engine.options import CaseOptions, Options, SpanStarts, build_options
 from scheduler.engine.solve import PartResult, change_warnings, hint_part, solve_part
+from scheduler.engine.venue_rules import VenueFilter
 
 
 class _UnionFind:

@@ -24,17 +24,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scheduler.domain import Problem, Reason
-from scheduler.engine.options import (
-    VENUE_RULES,
-    CaseOptions,
-    Options,
-    build_options,
-    ctx_clear,
-    venue_rule_ok,
-)
+from scheduler.engine.options import CaseOptions, Options, build_options
 from scheduler.engine.pins import check_pins
 from scheduler.engine.placement import Occupancy, feasible_slots
 from scheduler.engine.reasons import lead_requirement, no_common_time, static_reasons
+from scheduler.engine.time_rules import ctx_clear
+from scheduler.engine.venue_rules import VENUE_RULES, venue_rule_ok
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain import Attendance, Case, Meeting, Side, Venue, Window
 from scheduler.engine.model import CaseVars, Model
-from scheduler.engine.options import Timing
+from scheduler.engine.time_rules import Timing
 from scheduler.timeutil import Clock
 
 

@@ -40,9 +40,11 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Meeting, Problem
 from scheduler.engine import objective as obj
 from scheduler.engine.model import Model, new_case_vars
-from scheduler.engine.options import Options, VenueFilter
-from scheduler.engine.placement import Occupancy, Placement, search
+from scheduler.engine.occupancy import Occupancy
+from scheduler.engine.options import Options
+from scheduler.engine.placement import Placement, search
 from scheduler.engine.rules import RULES
+from scheduler.engine.venue_rules import VenueFilter
 
 LNS_ABOVE = 80  # parts with more cases than this get level 3 by neighbourhoods
 FIRST_K = 25  # cases in the first neighbourhood

@@ -1,469 +1,36 @@
-"""The static pre-filter: what each case could possibly get, rule by rule.
+"""What each case could possibly get: the static pre-filter, put together.
 
-Pure functions of the problem (no solver, no I/O). Each hard rule that can be checked
-without knowing the other meetings has its own function, named after the rule, so the
-reasons (`reasons.py`), `explain` and `suggest` can ask "which options did this rule
-remove?" one rule at a time. The CP-SAT model (`model.py`) only ever chooses among the
-options left here.
-
-Times are *instants* (int minutes since the Unix epoch, UTC; see `timeutil`). A
-*start* is always the instant of a conference start on the `slot_minutes` grid.
+Pure functions of the problem (no solver, no I/O). The rules live one module each,
+one function per rule: `eligibility` (rule 1), `team` (rule 2), `time_rules` (rule 3)
+and `venue_rules` (rules 4-6, static parts); this module combines them per case into
+`CaseOptions`, so the reasons (`reasons.py`), `explain` and `suggest` can still ask
+"which options did this rule remove?" one rule at a time. The CP-SAT model
+(`model.py`) only ever chooses among the options left here.
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import combinations
 
-from scheduler.availability import Stretches, expand
-from scheduler.domain import Case, Facilitator, Party, Problem, Reason, Side, Venue
-from scheduler.geo import EARTH_RADIUS_KM, haversine_km
-from scheduler.timeutil import Clock, Horizon, Instant
-
-# --------------------------------------------------------------------------- timing
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Policy offsets (minutes) that turn a conference `[s, e)` into presence windows (rule 3)."""
-
-    settle: int  # A
-    stagger: int  # G
-    before: int  # B
-    after: int  # F
-
-    @classmethod
-    def of(cls, problem: Problem) -> Timing:
-        p = problem.policy
-        return cls(
-            p.settle_minutes,
-            p.stagger_minutes,
-            p.facilitator_before_minutes,
-            p.facilitator_after_minutes,
-        )
-
-    def side_window(self, case: Case, side: Side, s: Instant) -> tuple[Instant, Instant]:
-        """First side `[s−A−G, e+G)`, second side `[s−A, e)`."""
-        e = s + case.duration_minutes
-        if side == case.first_to_arrive:
-            return s - self.settle - self.stagger, e + self.stagger
-        return s - self.settle, e
-
-    def staff_window(self, case: Case, s: Instant) -> tuple[Instant, Instant]:
-        """Facilitators and rooms: `[s−B, e+F)`."""
-        return s - self.before, s + case.duration_minutes + self.after
-
-    def hull(self, case: Case, s: Instant) -> tuple[Instant, Instant]:
-        """The union of every window of the meeting (equal to the staff window for a valid policy)."""
-        e = s + case.duration_minutes
-        return (
-            s - max(self.before, self.settle + self.stagger),
-            e + max(self.after, self.stagger),
-        )
-
-
-# --------------------------------------------------------------------------- rule 1
-
-
-def eligibility(case: Case) -> list[Reason]:
-    """Rule 1: consent, victim-initiated DA/SH, appropriate adult for under-16s. Empty = eligible."""
-    out: list[Reason] = []
-    missing = [p.id for p in case.principals if not p.consented]
-    if missing:
-        out.append(Reason(code="NO_CONSENT", message=f"no consent from {', '.join(missing)}"))
-    if case.offence in ("domestic_abuse", "sexual_harm") and not case.victim_initiated:
-        out.append(
-            Reason(
-                code="NOT_ELIGIBLE_DIRECT",
-                message=f"{case.offence.replace('_', ' ')} case not initiated by the victim",
-            )
-        )
-    for p in case.attendees:
-        side = case.side_of(p)
-        if p.under_16 and side is not None and not case.has_appropriate_adult(side):
-            out.append(
-                Reason(
-                    code="MISSING_APPROPRIATE_ADULT",
-                    message=f"{p.id} is under 16 and the {side} side has no consenting parent or carer",
-                )
-            )
-    return out
-
-
-# --------------------------------------------------------------------------- rule 2
-
-
-def _conflicted(f: Facilitator, case: Case) -> bool:
-    return any(p.id in f.conflicts for p in case.parties)
-
-
-def _may_serve(f: Facilitator, case: Case) -> bool:
-    """What every facilitator of the case needs: prison for custody, no declared conflict."""
-    if case.in_custody and not f.has("prison"):
-        return False
-    return not _conflicted(f, case)
-
-
-def _servers(problem: Problem, case: Case) -> list[Facilitator]:
-    """`_may_serve` over every facilitator, with the case's facts looked up once (at
-    national size it ran 2,000 times a case and recomputed `in_custody` each time)."""
-    custody = case.in_custody
-    ids = {p.id for p in case.parties}
-    return [
-        f
-        for f in problem.facilitators
-        if (not custody or f.has("prison")) and not ids.intersection(f.conflicts)
-    ]
-
-
-def qualified_cos(problem: Problem, case: Case) -> list[str]:
-    """Rule 2: facilitators who may sit on the case at all (every lead is also one)."""
-    out = []
-    for f in _servers(problem, case):
-        if case.sensitive_complex and not f.has("sensitive_complex"):
-            continue
-        out.append(f.id)
-    return out
-
-
-def qualified_leads(problem: Problem, case: Case) -> list[str]:
-    """Rule 2: facilitators who may lead the case."""
-    out = []
-    for f in _servers(problem, case):
-        if f.level == "foundation":
-            continue
-        if case.sensitive_complex and (f.level != "advanced" or not f.has("sensitive_complex")):
-            continue
-        if case.offence in ("domestic_abuse", "sexual_harm") and not f.has(case.offence):
-            continue
-        out.append(f.id)
-    return out
-
-
-@dataclass(frozen=True)
-class AtLeastOne:
-    """A team requirement "at least one facilitator of the team is in `members`"."""
-
-    label: str  # e.g. "hate_crime", "youth", "gender female (P12)"
-    members: frozenset[str]
-
-
-@dataclass(frozen=True)
-class TeamRequirements:
-    """Rule 2 for one case: size, who may lead, who may sit, and the 'at least one' needs."""
-
-    required: int
-    leads: tuple[str, ...]
-    cos: tuple[str, ...]  # everyone who may sit on the case, leads included
-    at_least_one: tuple[AtLeastOne, ...]
-
-    def team_ok(self, lead: str, others: Iterable[str]) -> bool:
-        """Whether this exact team (lead + others) meets rule 2 (time aside)."""
-        team = {lead, *others}
-        if len(team) != self.required or lead not in self.leads:
-            return False
-        if not team <= set(self.cos):
-            return False
-        return all(team & need.members for need in self.at_least_one)
-
-    def possible(self, pool: Iterable[str] | None = None) -> bool:
-        """Some team drawn from `pool` (default: everyone qualified) meets rule 2."""
-        members = [f for f in self.cos if pool is None or f in set(pool)]
-        for lead in self.leads:
-            if lead not in members:
-                continue
-            rest = [f for f in members if f != lead]
-            for others in combinations(rest, self.required - 1):
-                if self.team_ok(lead, others):
-                    return True
-        return False
-
-
-def team_requirements(problem: Problem, case: Case) -> TeamRequirements:
-    """Rule 2 as data: the model enforces it with linear constraints, reasons read it."""
-    needs: list[AtLeastOne] = []
-
-    def having(pred) -> frozenset[str]:  # type: ignore[no-untyped-def]
-        return frozenset(f.id for f in problem.facilitators if pred(f))
-
-    if case.offence == "hate_crime":
-        needs.append(AtLeastOne("hate_crime", having(lambda f: f.has("hate_crime"))))
-    if any(p.under_18 for p in case.attendees):
-        needs.append(AtLeastOne("youth", having(lambda f: f.has("youth"))))
-    for p in case.attendees:
-        wish = p.facilitator_gender
-        if wish is not None and wish.required:
-            value = wish.value
-            needs.append(
-                AtLeastOne(f"gender {value} ({p.id})", having(lambda f, v=value: f.gender == v))
-            )
-    return TeamRequirements(
-        required=case.effective_facilitators_required,
-        leads=tuple(qualified_leads(problem, case)),
-        cos=tuple(qualified_cos(problem, case)),
-        at_least_one=tuple(needs),
-    )
-
-
-# --------------------------------------------------------------------------- rules 4-6 (static)
-
-
-def head_count(case: Case) -> int:
-    """Attendees plus facilitators required (rule 4)."""
-    return len(case.attendees) + case.effective_facilitators_required
-
-
-def fitting_rooms(case: Case, venue: Venue) -> tuple[str, ...]:
-    n = head_count(case)
-    return tuple(r.id for r in venue.rooms if r.capacity >= n)
-
-
-def room_capacity(case: Case, venue: Venue) -> bool:
-    return bool(fitting_rooms(case, venue))
-
-
-def access(case: Case, venue: Venue) -> bool:
-    """Attendees' step-free and hearing-loop needs are met by the venue."""
-    for p in case.attendees:
-        if p.needs.step_free and not venue.step_free:
-            return False
-        if p.needs.hearing_loop and not venue.hearing_loop:
-            return False
-    return True
-
-
-def separate_entrances(case: Case, venue: Venue) -> bool:
-    if not case.requires_separate_entrances:
-        return True
-    return venue.separate_entrances and len(venue.entrances or []) >= 2
-
-
-def custody(case: Case, venue: Venue) -> bool:
-    """Rule 5: custody cases at the prison holding every offender in custody; prisons host only those."""
-    prisons = case.custody_prisons
-    if venue.kind == "prison":
-        return bool(prisons) and venue.prison is not None and prisons == {venue.prison}
-    return not prisons
-
-
-def exclusion_zones(case: Case, venue: Venue) -> bool:
-    """Rule 6: outside every offender's exclusion zone (on the circle counts as inside)."""
-    for p in case.offenders:
-        for z in p.exclusion_zones:
-            if haversine_km(z.center, venue.location) <= z.radius_km:
-                return False
-    return True
-
-
-def victim_locality(problem: Problem, case: Case, venue: Venue) -> bool:
-    if not case.effective_protect_victim_locality:
-        return True
-    least = problem.policy.min_victim_home_distance_km
-    return all(
-        haversine_km(v.home, venue.location) >= least for v in case.victims if v.home is not None
-    )
-
-
-def party_travel(case: Case, venue: Venue) -> bool:
-    """Every attendee's `max_travel_km` (custody exempt; no home = no distance to check)."""
-    return all(party_reaches(p, venue) for p in case.attendees)
-
-
-def party_reaches(p: Party, venue: Venue) -> bool:
-    if p.in_custody or p.max_travel_km is None or p.home is None:
-        return True
-    return haversine_km(p.home, venue.location) <= p.max_travel_km
-
-
-def facilitator_reaches(f: Facilitator, venue: Venue) -> bool:
-    """Rule 6, facilitator part: kept apart from the venue filter (NO_SAFE_VENUE ignores it)."""
-    return f.max_travel_km is None or haversine_km(f.home, venue.location) <= f.max_travel_km
-
-
-# The venue rules in the order they are applied; `safe_venues` reports what each removed.
-VENUE_RULES: tuple[str, ...] = (
-    "custody",
-    "room_capacity",
-    "access",
-    "separate_entrances",
-    "exclusion_zones",
-    "victim_locality",
-    "party_travel",
+from scheduler.availability import Stretches
+from scheduler.domain import Case, Problem, Reason
+from scheduler.engine.eligibility import eligibility
+from scheduler.engine.team import TeamRequirements, team_requirements
+from scheduler.engine.time_rules import (
+    Availability,
+    Grid,
+    Timing,
+    attendee_starts,
+    availability_map,
+    fitting_spans,
+    spans_mask,
 )
-
-
-def venue_rule_ok(problem: Problem, case: Case, venue: Venue, rule: str) -> bool:
-    if rule == "victim_locality":
-        return victim_locality(problem, case, venue)
-    return {
-        "custody": custody,
-        "room_capacity": room_capacity,
-        "access": access,
-        "separate_entrances": separate_entrances,
-        "exclusion_zones": exclusion_zones,
-        "party_travel": party_travel,
-    }[rule](case, venue)
-
-
-@dataclass(frozen=True)
-class VenueFilter:
-    """Rules 4–6 (static parts) for one case.
-
-    `safe` are the venue ids that pass every rule; `removed[rule]` lists the venues
-    each rule rejected *on its own* (a venue failing two rules appears under both),
-    so explain/suggest can say what relaxing one rule would give back.
-    """
-
-    safe: tuple[str, ...]
-    removed: dict[str, tuple[str, ...]]
-
-
-def safe_venues(problem: Problem, case: Case) -> VenueFilter:
-    removed: dict[str, list[str]] = {r: [] for r in VENUE_RULES}
-    safe = []
-    for v in problem.venues:
-        ok = True
-        for rule in VENUE_RULES:
-            if not venue_rule_ok(problem, case, v, rule):
-                removed[rule].append(v.id)
-                ok = False
-        if ok:
-            safe.append(v.id)
-    return VenueFilter(tuple(safe), {k: tuple(x) for k, x in removed.items()})
-
-
-# --------------------------------------------------------------------------- rule 3 (time)
-
-
-@dataclass(frozen=True)
-class Grid:
-    """Every clear local start on the slot grid over the horizon, by local date."""
-
-    by_day: dict[dt.date, tuple[Instant, ...]]
-
-    @classmethod
-    def of(cls, problem: Problem, clock: Clock, horizon: Horizon) -> Grid:
-        out: dict[dt.date, tuple[Instant, ...]] = {}
-        step = problem.slot_minutes
-        for day in horizon.days():
-            midnight = dt.datetime.combine(day, dt.time())
-            starts = []
-            for m in range(0, 1440, step):
-                local = midnight + dt.timedelta(minutes=m)
-                # A start at a missing or repeated local time is never on the grid.
-                if clock.is_clear(local):
-                    starts.append(clock.instant(local))
-            out[day] = tuple(starts)
-        return cls(out)
-
-
-def attendee_starts(
-    problem: Problem,
-    case: Case,
-    clock: Clock,
-    horizon: Horizon,
-    grid: Grid,
-    avail: Availability,
-) -> tuple[Instant, ...]:
-    """Rule 3 for the attendees: grid starts within earliest..latest and the horizon,
-    every window clear of the clock change, each side's window inside every one of its
-    attendees' availability."""
-    timing = Timing.of(problem)
-    out: list[Instant] = []
-    day = problem.case_earliest(case)
-    while day <= problem.case_latest(case):
-        out.extend(grid.by_day.get(day, ()))
-        day += dt.timedelta(days=1)
-    lo, hi = timing.hull(case, 0)
-    ss = fitting(tuple(out), lo, hi, Stretches(((horizon.start, horizon.end),)))
-    for side in ("victim", "offender"):
-        common: Stretches | None = None
-        for p in case.side_attendees(side):  # type: ignore[arg-type]
-            s = avail.parties[p.id]
-            common = s if common is None else common.intersect(s)
-        if common is not None:
-            ss = fitting(ss, *timing.side_window(case, side, 0), common)  # type: ignore[arg-type]
-    return tuple(s for s in ss if ctx_clear(clock, horizon, s + lo, s + hi))
-
-
-def fitting(ss: tuple[Instant, ...], lo: int, hi: int, avail: Stretches) -> tuple[Instant, ...]:
-    """The sorted starts `s` whose window `[s+lo, s+hi)` lies inside one stretch of `avail`."""
-    out: list[Instant] = []
-    for i, j in fitting_spans(ss, lo, hi, avail):
-        out.extend(ss[i:j])
-    return tuple(out)
-
-
-def fitting_spans(
-    ss: tuple[Instant, ...], lo: int, hi: int, avail: Stretches
-) -> list[tuple[int, int]]:
-    """`fitting` as index ranges `[i, j)` into `ss`, in order.
-
-    A start fits a stretch `[a, b)` iff `a − lo ≤ s ≤ b − hi`, so each stretch takes a
-    slice of the starts by bisection. This runs for every (case, facilitator) pair: a
-    per-start walk took ~70 % of the pre-filter on region size (15.8 s for 10 cases).
-    """
-    if not ss:
-        return []
-    spans = avail.intervals
-    # Only the stretches that can hold a window of the first..last start.
-    k = max(0, bisect.bisect_right(spans, (ss[0] + lo,)) - 1)
-    last = ss[-1] + hi
-    out: list[tuple[int, int]] = []
-    for a, b in spans[k:]:
-        if a >= last:
-            break
-        i = bisect.bisect_left(ss, a - lo)
-        j = bisect.bisect_right(ss, b - hi)
-        if i < j:
-            out.append((i, j))
-    return out
-
-
-def spans_mask(spans: list[tuple[int, int]]) -> int:
-    """Index ranges as a bit set (bit i = start i), for fast unions and counts."""
-    mask = 0
-    for i, j in spans:
-        mask |= ((1 << (j - i)) - 1) << i
-    return mask
-
-
-def ctx_clear(clock: Clock, horizon: Horizon, lo: Instant, hi: Instant) -> bool:
-    """`Clock.window_is_clear`, with the horizon's clock changes looked up once."""
-    for at, change in _changes(clock, horizon):
-        if change > 0 and lo < at < hi:  # the missing hour lies inside
-            return False
-        if change < 0 and lo < at - change and hi > at + change:  # the repeated hour
-            return False
-    return True
-
-
-_CHANGES: dict[tuple[str, dt.date, dt.date], list[tuple[Instant, int]]] = {}
-
-
-def _changes(clock: Clock, horizon: Horizon) -> list[tuple[Instant, int]]:
-    key = (clock.zone_name, horizon.first, horizon.last)
-    if key not in _CHANGES:
-        one = dt.timedelta(days=1)
-        _CHANGES[key] = clock.transitions(horizon.first - one, horizon.last + one)
-    return _CHANGES[key]
-
-
-def staff_starts(
-    case: Case, timing: Timing, starts: Iterable[Instant], avail: Stretches
-) -> tuple[Instant, ...]:
-    """The starts at which `[s−B, e+F)` lies inside `avail` (a facilitator's or a venue's)."""
-    ss = starts if isinstance(starts, tuple) else tuple(starts)
-    return fitting(ss, *timing.staff_window(case, 0), avail)
-
-
-# --------------------------------------------------------------------------- results
+from scheduler.engine.venue_rules import VenueFilter, facilitator_reach, fitting_rooms, safe_venues
+from scheduler.geo import haversine_km
+from scheduler.timeutil import Clock, Horizon, Instant
 
 
 def _packed(spans: list[tuple[int, int]]) -> array[int]:
@@ -768,65 +335,28 @@ class _Context:
     reach: dict[str, frozenset[str]]  # facilitator → venues within their travel limit
 
 
-def facilitator_reach(problem: Problem) -> dict[str, frozenset[str]]:
-    """Rule 6, facilitator part, for every (facilitator, venue) pair at once.
-
-    The great-circle distance is at least the latitude difference along a meridian, so
-    a pair further apart in latitude than the limit (plus a km of slack for rounding)
-    is skipped without the haversine: at national size (2,000 × 450 pairs, computed per
-    case before) that check settles most pairs.
-    """
-    per_degree = EARTH_RADIUS_KM * math.pi / 180
-    all_venues = frozenset(v.id for v in problem.venues)
-    out: dict[str, frozenset[str]] = {}
-    for f in problem.facilitators:
-        limit = f.max_travel_km
-        if limit is None:
-            out[f.id] = all_venues
-            continue
-        out[f.id] = frozenset(
-            v.id
-            for v in problem.venues
-            if abs(v.location.lat - f.home.lat) * per_degree <= limit + 1
-            and facilitator_reaches(f, v)
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class Availability:
-    """Expanded availability, one map per kind: the spec makes ids unique only within
-    their kind, so facilitator "1", venue "1" and party "1" may all exist."""
-
-    facilitators: dict[str, Stretches]
-    venues: dict[str, Stretches]
-    parties: dict[str, Stretches]
-
-
-def availability_map(problem: Problem, clock: Clock, horizon: Horizon) -> Availability:
-    """Expanded availability of every facilitator, venue and party, by kind and id."""
-    return Availability(
-        facilitators={f.id: expand(f.availability, clock, horizon) for f in problem.facilitators},
-        venues={v.id: expand(v.availability, clock, horizon) for v in problem.venues},
-        parties={
-            p.id: expand(p.availability, clock, horizon) for c in problem.cases for p in c.parties
-        },
+def context(problem: Problem) -> _Context:
+    """The per-problem part of the pre-filter (clock, grid, availability, reach), built
+    once and shared by every case's options (`case_options`)."""
+    clock = Clock(problem.timezone)
+    horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
+    return _Context(
+        clock,
+        horizon,
+        Timing.of(problem),
+        Grid.of(problem, clock, horizon),
+        availability_map(problem, clock, horizon),
+        facilitator_reach(problem),
     )
 
 
 def build_options(problem: Problem, case_ids: Iterable[str] | None = None) -> Options:
     """Options for every case (or only `case_ids`)."""
-    clock = Clock(problem.timezone)
-    horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
-    timing = Timing.of(problem)
-    avail = availability_map(problem, clock, horizon)
-    ctx = _Context(
-        clock, horizon, timing, Grid.of(problem, clock, horizon), avail, facilitator_reach(problem)
-    )
+    ctx = context(problem)
     wanted = None if case_ids is None else set(case_ids)
     cases = {
         c.id: case_options(problem, c, ctx)
         for c in problem.cases
         if wanted is None or c.id in wanted
     }
-    return Options(problem, clock, horizon, timing, cases, avail)
+    return Options(problem, ctx.clock, ctx.horizon, ctx.timing, cases, ctx.avail)

@@ -1,28 +1,17 @@
 """Rule 10: which pinned meetings still keep every hard rule under today's data.
 
 A pinned meeting is checked on its own against the options (rules 1–6 and the
-availability part of rule 3), then against the pins already kept (rooms, waiting
-rooms, facilitators' overlaps and travel, keep-apart, workload). A pin that fails is
+availability part of rule 3), then against the pins already kept by the cross-meeting
+rules of `occupancy.py` (rooms, waiting rooms, keep-apart, facilitators' overlaps and
+travel, workload). A pin that fails is
 released: treated as confirmed, with a `PIN_RELEASED` warning saying why.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from scheduler.domain import Meeting
+from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import Options
-from scheduler.geo import haversine_km, travel_minutes
-
-
-@dataclass(frozen=True)
-class _Placed:
-    meeting: Meeting
-    start: int
-    lo: int  # on-site window [lo, hi)
-    hi: int
-    day: object
-    week: object
 
 
 def pin_problem(options: Options, m: Meeting) -> str | None:
@@ -73,69 +62,53 @@ def pin_problem(options: Options, m: Meeting) -> str | None:
     return None
 
 
-def _clash(options: Options, a: _Placed, b: _Placed) -> str | None:
-    problem = options.problem
-    ma, mb = a.meeting, b.meeting
-    overlap = a.lo < b.hi and b.lo < a.hi
-    if overlap and ma.venue == mb.venue:
-        if ma.room == mb.room:
-            return f"room {ma.room} is also used by pinned meeting of {mb.case}"
-        wa = {x.waiting_room for x in ma.attendance}
-        wb = {x.waiting_room for x in mb.attendance}
-        if wa & wb:
-            return f"a waiting room is also used by pinned meeting of {mb.case}"
-        pa = {x.party for x in ma.attendance}
-        pb = {x.party for x in mb.attendance}
-        for p, q in problem.keep_apart:
-            if (p in pa and q in pb) or (q in pa and p in pb):
-                return f"keep-apart pair {p}/{q} would meet pinned meeting of {mb.case}"
-    for f in set(ma.facilitators) & set(mb.facilitators):
-        if overlap:
-            return f"facilitator {f} is also on pinned meeting of {mb.case}"
-        if a.day == b.day and ma.venue != mb.venue:
-            km = haversine_km(
-                problem.venue_by_id[ma.venue].location, problem.venue_by_id[mb.venue].location
-            )
-            gap = max(a.lo, b.lo) - min(a.hi, b.hi)
-            if gap < travel_minutes(km, problem.policy.travel_speed_kmh):
-                return f"facilitator {f} cannot travel from pinned meeting of {mb.case} in time"
+def pin_clash(options: Options, occ: Occupancy, pin: Engagement) -> str | None:
+    """Why `pin` breaks a cross-meeting rule against the pins kept so far (`occ`), or None."""
+    held = occ.venue_rooms(pin)
+    if held:
+        return f"{held[0]} is also used by pinned meeting of {held[1]}"
+    pair = occ.keep_apart(pin)
+    if pair:
+        return f"keep-apart pair {pair[0]}/{pair[1]} would meet pinned meeting of {pair[2]}"
+    for f in pin.facilitators:
+        other = occ.facilitator_no_overlap(pin, f)
+        if other:
+            return f"facilitator {f} is also on pinned meeting of {other}"
+        other = occ.travel_between_venues(pin, f)
+        if other:
+            return f"facilitator {f} cannot travel from pinned meeting of {other} in time"
+        full = occ.workload(f, pin.day)
+        if full:
+            fac = options.problem.facilitator_by_id[f]
+            cap = fac.max_meetings_per_day if full == "day" else fac.max_meetings_per_week
+            return f"facilitator {f} would exceed {cap} meetings that {full}"
     return None
 
 
 def check_pins(options: Options, pins: list[Meeting]) -> tuple[list[Meeting], dict[str, str]]:
     """(pins kept, {case id: why released}); pins are kept greedily in start order."""
     problem = options.problem
-    kept: list[_Placed] = []
+    occ = Occupancy(options)
+    kept: list[Meeting] = []
     released: dict[str, str] = {}
     for m in sorted(pins, key=lambda m: (m.start, m.case)):
         why = pin_problem(options, m)
         if why is None:
             case = problem.case_by_id[m.case]
-            s = options.clock.instant(m.start)
-            lo, hi = options.timing.hull(case, s)
-            day = options.clock.local_date(s)
-            placed = _Placed(m, s, lo, hi, day, day.isocalendar()[:2])
-            for other in kept:
-                why = _clash(options, placed, other)
-                if why:
-                    break
+            pin = Engagement.planned(
+                options.clock,
+                options.timing,
+                case,
+                options.clock.instant(m.start),
+                venue=m.venue,
+                room=m.room,
+                waiting_rooms={a.waiting_room for a in m.attendance},
+                facilitators=m.facilitators,
+            )
+            why = pin_clash(options, occ, pin)
             if why is None:
-                why = _over_workload(options, placed, kept)
-        if why is None:
-            kept.append(placed)
-        else:
+                occ.hold(pin)
+                kept.append(m)
+        if why is not None:
             released[m.case] = why
-    return [p.meeting for p in kept], released
-
-
-def _over_workload(options: Options, new: _Placed, kept: list[_Placed]) -> str | None:
-    for f in new.meeting.facilitators:
-        fac = options.problem.facilitator_by_id[f]
-        mine = [k for k in kept if f in k.meeting.facilitators]
-        cap = fac.max_meetings_per_day
-        if cap is not None and 1 + sum(k.day == new.day for k in mine) > cap:
-            return f"facilitator {f} would exceed {cap} meetings that day"
-        cap = fac.max_meetings_per_week
-        if cap is not None and 1 + sum(k.week == new.week for k in mine) > cap:
-            return f"facilitator {f} would exceed {cap} meetings that week"
-    return None
+    return kept, released

@@ -3,29 +3,25 @@
 Shared by `reasons` (the "could it be placed alone, pinned meetings kept?" test),
 `suggest` (the best k placements against a whole plan) and `greedy` (the first
 feasible placement, case after case). The static rules come from the options
-(`options.py`: rules 1–6 static and rule 3's availability); this module adds what
-depends on the other meetings: rooms and waiting rooms (rule 4), keep-apart (7),
-facilitators' overlaps and travel gaps (8) and workload caps (9).
-
-A fixed meeting is read from the meeting itself (its on-site and attendance windows),
-so meetings of cases no longer in the problem still hold their rooms and people.
+(`options.py`: rules 1–6 static and rule 3's availability); what depends on the other
+meetings (rooms and waiting rooms, keep-apart, overlaps and travel, workload caps) is
+asked of `occupancy.Occupancy`, the one Python home of those rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from scheduler.domain import Case, Meeting
 from scheduler.engine.extract import build_meeting, entrances
 from scheduler.engine.objective import party_km
-from scheduler.engine.options import CaseOptions, Options, Timing
+from scheduler.engine.occupancy import Engagement, Occupancy
+from scheduler.engine.options import CaseOptions, Options
 from scheduler.engine.team_pick import CaseTeamFacts, Team, TeamPicker
-from scheduler.geo import haversine_km, travel_minutes
+from scheduler.engine.time_rules import Timing
 from scheduler.timeutil import Clock, Instant
 
 Order = Literal["best", "first"]
@@ -65,159 +61,6 @@ class Placement:
             doors={"victim": self.entrances[0], "offender": self.entrances[1]},
             status=status,
         )
-
-
-@dataclass(frozen=True)
-class _Booked:
-    case: str
-    venue: str
-    lo: Instant  # facilitators' on-site window
-    hi: Instant
-    day: dt.date  # local date of the conference start
-    week: tuple[int, int]
-
-
-class Occupancy:
-    """What fixed meetings hold: rooms, waiting rooms, facilitators, parties at venues."""
-
-    def __init__(self, options: Options, meetings: Iterable[Meeting] = ()) -> None:
-        self.options = options
-        self.problem = options.problem
-        self.rooms: dict[tuple[str, str], list[tuple[Instant, Instant, str]]] = defaultdict(list)
-        self.waiting: dict[tuple[str, str], list[tuple[Instant, Instant, str]]] = defaultdict(list)
-        self.facs: dict[str, list[_Booked]] = defaultdict(list)
-        self.per_day: dict[tuple[str, dt.date], int] = defaultdict(int)
-        self.per_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-        self.present: dict[str, list[tuple[str, Instant, Instant, str]]] = defaultdict(list)
-        self.at_venue: dict[str, list[tuple[Instant, Instant, str]]] = defaultdict(list)
-        self.partners: dict[str, set[str]] = defaultdict(set)
-        for p, q in self.problem.keep_apart:
-            self.partners[p].add(q)
-            self.partners[q].add(p)
-        self.meetings: list[Meeting] = []
-        for m in meetings:
-            self.add(m)
-
-    def add(self, m: Meeting) -> None:
-        clock = self.options.clock
-        lo = clock.instant(m.facilitators_on_site.start)
-        hi = clock.instant(m.facilitators_on_site.end, "end")
-        hull_lo = min([lo, *(clock.instant(a.arrive) for a in m.attendance)])
-        hull_hi = max([hi, *(clock.instant(a.leave, "end") for a in m.attendance)])
-        self.rooms[(m.venue, m.room)].append((hull_lo, hull_hi, m.case))
-        self.at_venue[m.venue].append((hull_lo, hull_hi, m.case))
-        for w in {a.waiting_room for a in m.attendance}:
-            self.waiting[(m.venue, w)].append((hull_lo, hull_hi, m.case))
-        day = m.start.date()
-        week = day.isocalendar()[:2]
-        for f in m.facilitators:
-            self.facs[f].append(_Booked(m.case, m.venue, lo, hi, day, week))
-            self.per_day[(f, day)] += 1
-            self.per_week[(f, week)] += 1
-        for a in m.attendance:
-            a_lo, a_hi = clock.instant(a.arrive), clock.instant(a.leave, "end")
-            self.present[a.party].append((m.venue, a_lo, a_hi, m.case))
-        self.meetings.append(m)
-
-    def remove(self, case_id: str) -> Meeting | None:
-        """Take a case's meeting out again (the reverse of `add`); None if it has none."""
-        m = next((x for x in self.meetings if x.case == case_id), None)
-        if m is None:
-            return None
-        self.meetings.remove(m)
-        room = (m.venue, m.room)
-        self.rooms[room] = [e for e in self.rooms[room] if e[2] != case_id]
-        self.at_venue[m.venue] = [e for e in self.at_venue[m.venue] if e[2] != case_id]
-        for w in {a.waiting_room for a in m.attendance}:
-            key = (m.venue, w)
-            self.waiting[key] = [e for e in self.waiting[key] if e[2] != case_id]
-        day = m.start.date()
-        week = day.isocalendar()[:2]
-        for f in m.facilitators:
-            self.facs[f] = [b for b in self.facs[f] if b.case != case_id]
-            self.per_day[(f, day)] -= 1
-            self.per_week[(f, week)] -= 1
-        for a in m.attendance:
-            self.present[a.party] = [e for e in self.present[a.party] if e[3] != case_id]
-        return m
-
-    # ------------------------------------------------------------------ checks
-
-    def room_free(self, v: str, r: str, lo: Instant, hi: Instant) -> bool:
-        return not any(a < hi and lo < b for a, b, _ in self.rooms.get((v, r), ()))
-
-    def free_waiting_rooms(self, v: str, lo: Instant, hi: Instant) -> list[str]:
-        venue = self.problem.venue_by_id[v]
-        return [
-            w
-            for w in venue.waiting_rooms
-            if not any(a < hi and lo < b for a, b, _ in self.waiting.get((v, w), ()))
-        ]
-
-    def apart_ok(self, case: Case, v: str, s: Instant) -> bool:
-        """Rule 7: no attendee meets a keep-apart partner at venue v with overlapping windows."""
-        timing = self.options.timing
-        for p in case.attendees:
-            for q in self.partners.get(p.id, ()):
-                side = case.side_of(p)
-                lo, hi = timing.side_window(case, side, s)  # type: ignore[arg-type]
-                for venue, a, b, _ in self.present.get(q, ()):
-                    if venue == v and a < hi and lo < b:
-                        return False
-        return True
-
-    def facilitator_free(self, f: str, v: str, lo: Instant, hi: Instant, day: dt.date) -> bool:
-        """Rules 8 and 9: no overlap, room to travel between same-day venues, caps kept."""
-        fac = self.problem.facilitator_by_id[f]
-        if fac.max_meetings_per_day is not None and (
-            self.per_day.get((f, day), 0) >= fac.max_meetings_per_day
-        ):
-            return False
-        week = day.isocalendar()[:2]
-        if fac.max_meetings_per_week is not None and (
-            self.per_week.get((f, week), 0) >= fac.max_meetings_per_week
-        ):
-            return False
-        for b in self.facs.get(f, ()):
-            if b.lo < hi and lo < b.hi:
-                return False
-            if b.day == day and b.venue != v:
-                gap = max(lo, b.lo) - min(hi, b.hi)
-                if gap < self.travel(v, b.venue):
-                    return False
-        return True
-
-    def travel(self, v1: str, v2: str) -> int:
-        vb = self.problem.venue_by_id
-        km = haversine_km(vb[v1].location, vb[v2].location)
-        return travel_minutes(km, self.problem.policy.travel_speed_kmh)
-
-    def blockers(
-        self, v: str, lo: Instant, hi: Instant, facs: Iterable[str], day: dt.date, case: Case
-    ) -> set[str]:
-        """Cases of fixed meetings holding a room, waiting room, keep-apart partner or one of
-        `facs` (by overlap, or by sharing the day of a capped facilitator) at v then."""
-        out = {c for a, b, c in self.at_venue.get(v, ()) if a < hi and lo < b}
-        for p in case.attendees:
-            for q in self.partners.get(p.id, ()):
-                out |= {c for w, a, b, c in self.present.get(q, ()) if w == v and a < hi and lo < b}
-        for f in facs:
-            fac = self.problem.facilitator_by_id[f]
-            week = day.isocalendar()[:2]
-            day_full = fac.max_meetings_per_day is not None and (
-                self.per_day.get((f, day), 0) >= fac.max_meetings_per_day
-            )
-            week_full = fac.max_meetings_per_week is not None and (
-                self.per_week.get((f, week), 0) >= fac.max_meetings_per_week
-            )
-            for b in self.facs.get(f, ()):
-                if (
-                    (b.lo < hi and lo < b.hi)
-                    or (day_full and b.day == day)
-                    or (week_full and b.week == week)
-                ):
-                    out.add(b.case)
-        return out
 
 
 # ---------------------------------------------------------------------- search
@@ -342,21 +185,22 @@ def _free_at(  # type: ignore[no-untyped-def]
     fstart: dict[str, frozenset[Instant]],
 ):
     """(room, waiting rooms, "is facilitator free" test) at (s, v), or None if the venue is full."""
-    timing = occ.options.timing
-    lo, hi = timing.hull(case, s)
+    options = occ.options
+    lo, hi = options.timing.hull(case, s)
     room = next((r for r in o.rooms.get(v, ()) if occ.room_free(v, r, lo, hi)), None)
     if room is None:
         return None
     waits = occ.free_waiting_rooms(v, lo, hi)
-    if len(waits) < 2 or not occ.apart_ok(case, v, s):
+    if len(waits) < 2:
         return None
-    f_lo, f_hi = timing.staff_window(case, s)
-    day = occ.options.clock.local_date(s)
+    e = Engagement.planned(options.clock, options.timing, case, s, venue=v, room=room)
+    if occ.keep_apart(e) is not None:
+        return None
     memo: dict[str, bool] = {}
 
     def ok(f: str) -> bool:
         if f not in memo:
-            memo[f] = s in fstart[f] and occ.facilitator_free(f, v, f_lo, f_hi, day)
+            memo[f] = s in fstart[f] and occ.facilitator_free(f, e)
         return memo[f]
 
     return room, (waits[0], waits[1]), ok

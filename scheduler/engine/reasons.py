@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 from scheduler.domain import Case, Meeting, Problem, Reason
-from scheduler.engine.options import CaseOptions, Options, build_options, head_count
+from scheduler.engine.options import CaseOptions, Options, build_options
 from scheduler.engine.placement import Occupancy, feasible_slots, search
+from scheduler.engine.venue_rules import head_count
 
 NAMED = 5  # blockers named in a CAPACITY message
 
@@ -161,7 +162,9 @@ def no_common_time(
     open_starts = {s for ss in o.venue_starts.values() for s in ss}
     if not o.attendee_starts:
         who = "the attendees are never free together"
-        if options is not None and all(p.id in options.availability.parties for p in case.attendees):
+        if options is not None and all(
+            p.id in options.availability.parties for p in case.attendees
+        ):
             who = who_is_never_free(options, case)
         msg = f"{who} {when}"
     elif not open_starts:

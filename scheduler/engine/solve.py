@@ -24,13 +24,14 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain import Meeting, Problem, Warning_
 from scheduler.engine import objective as obj
+from scheduler.engine import rules
 from scheduler.engine.extract import Chosen, chosen, colour_waiting_rooms, to_meeting
 from scheduler.engine.improve import DESCENT_SHARE, LNS_ABOVE, Ideals, descend, improve
 from scheduler.engine.model import Model, new_case_vars
+from scheduler.engine.occupancy import Engagement, Travel, travel_between_venues
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
-from scheduler.engine.rules import RULES, travel_between_venues
-from scheduler.geo import haversine_km, travel_minutes
+from scheduler.engine.rules import RULES
 
 Progress = Callable[[float, str], None]
 LEVELS = ("disruption", "scheduled_priority", "soft_cost")
@@ -94,27 +95,30 @@ def build_model(
 
 
 def _travel_violations(m: Model, picks: list[Chosen]) -> list[tuple[str, str, str, str, str]]:
-    """(facilitator, case, venue, case, venue) for same-day pairs too close to travel between."""
-    problem = m.problem
-    clock = m.options.clock
-    by_fac: dict[tuple[str, object], list[Chosen]] = defaultdict(list)
+    """(facilitator, case, venue, case, venue) for same-day pairs too close to travel
+    between (`occupancy.travel_between_venues`, the rule's Python form)."""
+    clock, timing = m.options.clock, m.options.timing
+    travel = Travel(m.problem)
+    by_fac: dict[tuple[str, object], list[Engagement]] = defaultdict(list)
     for c in picks:
-        for f in (c.lead, *c.cos):
-            by_fac[(f, clock.local_date(c.start))].append(c)
+        e = Engagement.planned(
+            clock,
+            timing,
+            m.cases[c.case_id].case,
+            c.start,
+            venue=c.venue,
+            facilitators=(c.lead, *c.cos),
+        )
+        for f in e.facilitators:
+            by_fac[(f, e.day)].append(e)
     out = []
     for (f, _), items in by_fac.items():
         for i, a in enumerate(items):
             for b in items[i + 1 :]:
-                if a.venue == b.venue:
+                if a.venue is None or b.venue is None or a.venue == b.venue:
                     continue
-                ca, cb = m.cases[a.case_id], m.cases[b.case_id]
-                a_lo, b_lo = a.start - ca.before, b.start - cb.before
-                gap = max(a_lo, b_lo) - min(a_lo + ca.length, b_lo + cb.length)
-                km = haversine_km(
-                    problem.venue_by_id[a.venue].location, problem.venue_by_id[b.venue].location
-                )
-                if gap < travel_minutes(km, problem.policy.travel_speed_kmh):
-                    out.append((f, a.case_id, a.venue, b.case_id, b.venue))
+                if travel_between_venues(a, b, travel.minutes(a.venue, b.venue)):
+                    out.append((f, a.case, a.venue, b.case, b.venue))
     return out
 
 
@@ -164,7 +168,7 @@ def solve_level(
         cuts = _travel_violations(m, chosen(m, s))
         if cuts:
             for cut in cuts:
-                travel_between_venues(m, *cut)
+                rules.travel_between_venues(m, *cut)
             _hint(m, s)
             continue
         best, best_status = s, status

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from typing import Any
-
 from scheduler.domain import Plan, Problem
 from scheduler.engine import options as opt
 from scheduler.engine.options import Options
 from scheduler.engine.placement import Occupancy, Placement, search
-from scheduler.timeutil import Clock, Horizon
 
 
 class Suggester:
@@ -48,30 +43,9 @@ class Suggester:
         )
 
 
-def _shared_context(problem: Problem):  # type: ignore[no-untyped-def]
-    """The pre-filter's per-problem context, built the way `options.build_options` builds it.
-
-    `options._Context` is internal to the engine's pre-filter; fields it may gain are
-    filled from its public helpers when known, else None (callers then fall back to
-    `build_options` per case). A public `options.context(problem)` would remove this.
-    """
-    clock = Clock(problem.timezone)
-    horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
-    known: dict[str, Callable[[], Any]] = {
-        "clock": lambda: clock,
-        "horizon": lambda: horizon,
-        "timing": lambda: opt.Timing.of(problem),
-        "grid": lambda: opt.Grid.of(problem, clock, horizon),
-        "avail": lambda: opt.availability_map(problem, clock, horizon),
-        "reach": lambda: opt.facilitator_reach(problem),  # type: ignore[attr-defined]
-    }
-    names = [f.name for f in dataclasses.fields(opt._Context)]
-    if not set(names) <= set(known):
-        return None
-    try:
-        return opt._Context(*(known[n]() for n in names))
-    except (AttributeError, TypeError):
-        return None
+def _shared_context(problem: Problem) -> opt._Context:
+    """The pre-filter's per-problem context, built the way `options.build_options` builds it."""
+    return opt.context(problem)
 
 
 def _known(problem: Problem, case_id: str) -> str:
