@@ -24,9 +24,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scheduler.domain import Problem, Reason
+from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import CaseOptions, Options, build_options
 from scheduler.engine.pins import check_pins
-from scheduler.engine.placement import Occupancy, feasible_slots
+from scheduler.engine.placement import feasible_slots
 from scheduler.engine.reasons import lead_requirement, no_common_time, static_reasons
 from scheduler.engine.time_rules import ctx_clear
 from scheduler.engine.venue_rules import VENUE_RULES, venue_rule_ok

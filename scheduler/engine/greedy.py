@@ -14,11 +14,12 @@ import time
 
 from scheduler.domain import Meeting, Objective, Plan, Problem, SolverInfo, Unscheduled
 from scheduler.engine import objective as obj
+from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
-from scheduler.engine.placement import Occupancy, search
+from scheduler.engine.placement import search
+from scheduler.engine.plan_warnings import change_warnings
 from scheduler.engine.reasons import unscheduled_reasons
-from scheduler.engine.solve import change_warnings
 
 
 def greedy(problem: Problem, options: Options | None = None) -> Plan:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scheduler.domain import Case, Meeting
-from scheduler.engine.extract import build_meeting, entrances
 from scheduler.engine.objective import party_km
 from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import CaseOptions, Options
+from scheduler.engine.solution_meetings import build_meeting, entrances
 from scheduler.engine.team_pick import CaseTeamFacts, Team, TeamPicker
 from scheduler.engine.time_rules import Timing
 from scheduler.timeutil import Clock, Instant

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 from scheduler.domain import Case, Meeting, Problem, Reason
+from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import CaseOptions, Options, build_options
-from scheduler.engine.placement import Occupancy, feasible_slots, search
+from scheduler.engine.placement import feasible_slots, search
 from scheduler.engine.venue_rules import head_count
 
 NAMED = 5  # blockers named in a CAPACITY message

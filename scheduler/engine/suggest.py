@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from scheduler.domain import Plan, Problem
 from scheduler.engine import options as opt
+from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options
-from scheduler.engine.placement import Occupancy, Placement, search
+from scheduler.engine.placement import Placement, search
 
 
 class Suggester:

@@ -12,7 +12,6 @@ and 100 when the draft plan is saved.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from scheduler.domain import Plan, Problem
-from scheduler.engine.decompose import Unit
+from scheduler.engine.allocate import Unit
+from scheduler.engine.budget import Budget
 from scheduler.jobs import engine_adapter as solver
 from scheduler.jobs import requests
 from scheduler.storage.db import transaction
@@ -57,9 +57,9 @@ def start(
 ) -> list[Unit] | None:
     """Mark the request running, split its problem into units; None if it is already done.
 
-    The units are `engine.decompose`'s: parts (localised above its size limit), each
+    The units are `engine.allocate`'s: parts (localised above its size limit), each
     with the greedy plan's meetings as hint and a share of what is left of `time_limit`
-    after the options and greedy plan were built (as the in-process solve counts it).
+    after the options and greedy plan were built (`Budget.shares`).
 
     A request whose worker was lost is started again (its message is redelivered); one
     already done is left alone, so a duplicate message makes no second plan.
@@ -67,10 +67,10 @@ def start(
     row = requests.mark_running(engine, request_id, now=now, message="loading the problem")
     if row.status == "done":
         return None
-    t0 = time.monotonic()
+    budget = Budget.start(time_limit)
     problem = load_problem(engine)
     prepared = solver.prepare(problem)
-    units = solver.units(prepared, time_limit=time_limit, elapsed=time.monotonic() - t0)
+    units = solver.units(prepared, budget)
     requests.save_floor(engine, request_id, solver.floor_of(prepared))
     requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(units)} part(s)")
     return units
@@ -112,11 +112,11 @@ def finish(
 ) -> int:
     """Merge the parts into one plan, save it as a draft, close the request; the plan id.
 
-    What is left of `time_limit` since the request started goes to single-case moves on
-    the whole plan (from the greedy plan kept at the start, when that is better than
-    the parts'), then the full reasons for unscheduled cases get at least the reserve
-    the part shares left out; cases past that get static reasons (as the in-process
-    solve does).
+    The budget is the one the request started with (`Budget.since` its start): what is
+    left goes to single-case moves on the whole plan (from the greedy plan kept at the
+    start, when that is better than the parts'), then the full reasons for unscheduled
+    cases get the reserve the part shares left out; cases past that get static reasons
+    (as the in-process allocation does).
     """
     row = requests.get_request(engine, request_id)
     if row.status == "done" and row.plan_id is not None:
@@ -124,15 +124,11 @@ def finish(
     problem = load_problem(engine)
     started = row.started_at or now
     wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
-    reserve = solver.reasons_reserve(time_limit)
-    polish_seconds = max(0.0, time_limit - wall - reserve)
     plan = solver.merge(
         problem,
         [solver.part_from_json(p) for p in part_results],
-        wall,
-        reasons_seconds=max(reserve, time_limit - wall - polish_seconds),
+        Budget.since(time_limit, wall),
         floor=requests.floor(row),
-        polish_seconds=polish_seconds,
     )
     return _save(engine, request_id, plan, now=now)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.domain import Plan, Problem
+from scheduler.engine.budget import Budget
 from scheduler.formats import load_problem
 from scheduler.jobs import engine_adapter as solver
 
@@ -122,23 +123,20 @@ def run(
     doc: dict[str, Any], problem: Problem, *, pool: int, time_limit: float, solver_workers: int
 ) -> Run:
     """One allocation the way the jobs run it, with the units over `pool` processes."""
-    t0 = time.monotonic()
+    budget = Budget.start(time_limit)
+    t0 = budget.started
     prepared = solver.prepare(problem)
-    units = solver.units(prepared, time_limit=time_limit, elapsed=time.monotonic() - t0)
+    units = solver.units(prepared, budget)
     t1 = time.monotonic()
     with ProcessPoolExecutor(max_workers=pool, initializer=_load, initargs=(doc,)) as ex:
         futures = [ex.submit(_solve, solver.unit_to_json(u), solver_workers) for u in units]
         results = [f.result() for f in futures]
     t2 = time.monotonic()
-    reserve = solver.reasons_reserve(time_limit)
-    polish = max(0.0, time_limit - (t2 - t0) - reserve)
     plan = solver.merge(
         problem,
         [solver.part_from_json(r) for r in results],
-        t2 - t0,
-        reasons_seconds=max(reserve, time_limit - (t2 - t0) - polish),
+        budget,
         floor=solver.floor_of(prepared),
-        polish_seconds=polish,
     )
     return Run(t1 - t0, t2 - t1, time.monotonic() - t2, plan)
 
@@ -161,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     doc = regions(generate_problem(args.size, args.seed), args.regions)
     problem = load_problem(doc)
     t0 = time.monotonic()
-    parts = solver.decompose.localised_options(problem, solver.options_for(problem)[0])[1]
+    parts = solver.localised_options(problem, solver.options_for(problem)[0])[1]
     print(
         f"{problem.name}: {len(problem.cases)} cases, {len(problem.facilitators)} facilitators, "
         f"{len(problem.venues)} venues; options and split in {time.monotonic() - t0:.1f}s into "

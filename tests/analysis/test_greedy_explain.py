@@ -50,7 +50,8 @@ def test_greedy_in_order_of_priority():
     p, _ = example()
     plan = greedy(p)
     # The highest-priority placeable case gets the earliest feasible slot it could have had alone.
-    from scheduler.engine.placement import Occupancy, search
+    from scheduler.engine.occupancy import Occupancy
+    from scheduler.engine.placement import search
 
     options = build_options(p)
     top = min(

@@ -8,14 +8,15 @@ import importlib
 from ortools.sat.python import cp_model
 
 from scheduler.engine import build_options, split
-from scheduler.engine.extract import chosen
 from scheduler.engine.greedy import greedy
 from scheduler.engine.options import FreeStarts
+from scheduler.engine.solution_meetings import chosen
 from scheduler.formats import load_problem
 from scheduler.generate import generate_problem
 from tests.engine.factories import check
 
 solve_mod = importlib.import_module("scheduler.engine.solve")
+cpsat_run = importlib.import_module("scheduler.engine.cpsat_run")
 
 
 def _small():  # type: ignore[no-untyped-def]
@@ -49,7 +50,8 @@ def test_no_solution_in_time_falls_back_to_the_hint(monkeypatch) -> None:  # typ
         def solve(self, *_a, **_k):  # type: ignore[no-untyped-def]
             return cp_model.UNKNOWN
 
-    monkeypatch.setattr(solve_mod, "_new_solver", lambda seconds, workers: Nothing())
+    monkeypatch.setattr(cpsat_run, "new_solver", lambda seconds, workers: Nothing())
+    monkeypatch.setattr(solve_mod, "new_solver", lambda seconds, workers: Nothing())
     ids = [c.id for c in p.cases if options.cases[c.id].schedulable]
     res = solve_mod.solve_part(p, ids, time_limit=1, options=options, hint=baseline)
     assert not res.optimal

@@ -12,8 +12,11 @@ from scheduler.engine import build_options, merge, solve
 from scheduler.engine import objective as obj
 from scheduler.engine.bench import disrupt
 from scheduler.engine.greedy import greedy
-from scheduler.engine.improve import Ideals, descend, improve
-from scheduler.engine.placement import Occupancy, search
+from scheduler.engine.neighbourhoods import improve
+from scheduler.engine.occupancy import Occupancy
+from scheduler.engine.placement import search
+from scheduler.engine.single_moves import descend
+from scheduler.engine.soft_bound import Ideals
 from scheduler.engine.solve import solve_part
 from scheduler.formats import load_problem, load_problem_file
 from scheduler.generate import generate_problem

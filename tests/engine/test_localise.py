@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 
 from scheduler.engine import build_options, solve, split
-from scheduler.engine.decompose import localise
+from scheduler.engine.partition import localise
 from scheduler.formats import load_problem
 from scheduler.generate import generate_problem
 from tests.engine.factories import check
 
-decompose = importlib.import_module("scheduler.engine.decompose")
+partition = importlib.import_module("scheduler.engine.partition")
 
 
 def _problem():  # type: ignore[no-untyped-def]
@@ -18,7 +18,7 @@ def _problem():  # type: ignore[no-untyped-def]
 
 
 def test_localised_parts_share_no_venue_or_facilitator(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(decompose, "CASES_PER_CLUSTER", 4)
+    monkeypatch.setattr(partition, "CASES_PER_CLUSTER", 4)
     p = _problem()
     lo = localise(p, build_options(p))
     owner: dict[str, int] = {}
@@ -35,8 +35,8 @@ def test_localised_parts_share_no_venue_or_facilitator(monkeypatch) -> None:  # 
 def test_localised_solve_is_valid_with_honest_bounds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Localised parts prove nothing about the problem: levels 1 and 2 get the trivial
     bounds, level 3 the relaxation bound worked out on the problem's own options."""
-    monkeypatch.setattr(decompose, "LOCALISE_ABOVE", 0)
-    monkeypatch.setattr(decompose, "CASES_PER_CLUSTER", 4)
+    monkeypatch.setattr(partition, "LOCALISE_ABOVE", 0)
+    monkeypatch.setattr(partition, "CASES_PER_CLUSTER", 4)
     p = _problem()
     plan = solve(p, time_limit=8)
     check(p, plan)

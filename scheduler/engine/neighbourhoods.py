@@ -1,11 +1,8 @@
-"""Level 3 (the soft cost) beyond what CP-SAT does on a whole part, and its bound.
+"""Level 3 (the soft cost) of large parts by neighbourhood search.
 
-- `descend`: single-case moves. Each case in turn goes to its cheapest feasible
-  placement among everyone else's meetings (`placement.search`), while the soft cost
-  falls. Every part's level 3 starts with it.
 - `improve`: for parts over `LNS_ABOVE` cases, where CP-SAT on the whole model (a
   210-case region part) found nothing better than its start in 40 s. After `descend`,
-  it repeats:
+  it repeats (single-case moves: `single_moves.descend`; the bound: `soft_bound.Ideals`):
   1. pick a *neighbourhood*, taking turns between two kinds: the `k` movable cases
      whose principals live nearest a random case (neighbours share facilitators and
      venues, so they can trade), or a case drawn by how far it costs above its ideal
@@ -19,8 +16,6 @@
   4. keep the new placements when the part's exact soft cost (recomputed from the
      plan) has not gone up.
   `k` grows while sub-models are proven optimal fast, and shrinks when they are not.
-- `Ideals`: each case's cheapest placement alone, and from them a lower bound on
-  level 3 (`Ideals.soft_bound`).
 
 Every accepted step is a valid plan: each sub-solution obeys every rule against all
 the meetings it could touch. No level ever gets worse than the start.
@@ -31,19 +26,21 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Meeting, Problem
 from scheduler.engine import objective as obj
+from scheduler.engine.cpsat_run import extract_meetings, hint_meetings, solve_level
 from scheduler.engine.model import Model, new_case_vars
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options
-from scheduler.engine.placement import Placement, search
 from scheduler.engine.rules import RULES
+from scheduler.engine.single_moves import descend
+from scheduler.engine.soft_bound import Ideals
 from scheduler.engine.venue_rules import VenueFilter
 
 LNS_ABOVE = 80  # parts with more cases than this get level 3 by neighbourhoods
@@ -51,7 +48,6 @@ FIRST_K = 25  # cases in the first neighbourhood
 MIN_K, MAX_K = 8, 80
 NEAR_HOOD = 12  # a targeted neighbourhood is filled up to this many cases
 STEP_SECONDS = 3.0  # time limit of one neighbourhood's solve
-DESCENT_SHARE = 0.3  # at most this share of level 3's time on single-case moves (small parts)
 
 
 def improve(
@@ -70,9 +66,6 @@ def improve(
     """A plan of `case_ids` no worse than `meetings` at any level, its soft cost lowered
     until `deadline`, and each case's cheapest placement alone (for the level's bound).
     `fixed` cases (kept pins) never move."""
-    # Late import: solve.py calls improve() and owns the level-solving loop.
-    from scheduler.engine.solve import extract_meetings, hint_meetings, solve_level
-
     pins = [x for x in meetings if x.case in fixed]
     ideals = Ideals.of(problem, options, case_ids, pins, deadline)
     meetings = descend(
@@ -120,149 +113,6 @@ def improve(
         if progress:
             progress(f"level 3: neighbourhood {rounds} of {len(hood)} cases, soft cost {cost}")
     return plan.meetings, ideals
-
-
-@dataclass(frozen=True)
-class Ideals:
-    """Each case's cheapest placements with only the kept pins in place: its soft cost
-    can never be lower (other meetings only take options away). Cases not reached
-    before the deadline count as free, which only weakens the bound (costs are ≥ 0);
-    cases placeable nowhere even alone cannot add priority at all (`never`)."""
-
-    cost: dict[str, int]
-    best: dict[str, list[Placement]]
-    never: frozenset[str] = frozenset()  # examined and placeable nowhere, even alone
-
-    @classmethod
-    def of(
-        cls,
-        problem: Problem,
-        options: Options,
-        case_ids: list[str],
-        pins: list[Meeting],
-        deadline: float,
-    ) -> Ideals:
-        occ = Occupancy(options, pins)
-        pinned = {x.case for x in pins}
-        cost: dict[str, int] = {}
-        best: dict[str, list[Placement]] = {}
-        never: set[str] = set()
-        for cid in case_ids:
-            if cid in pinned:
-                continue
-            if not options.cases[cid].schedulable:
-                never.add(cid)
-                continue
-            if time.monotonic() > deadline:
-                continue
-            got = search(occ, cid, order="best", k=3)
-            if got:
-                cost[cid], best[cid] = got[0].cost, got
-            else:
-                never.add(cid)
-        return cls(cost, best, frozenset(never))
-
-    def soft_bound(
-        self, problem: Problem, case_ids: list[str], pins: list[Meeting], priority: int
-    ) -> int:
-        """A lower bound on the soft cost of any plan of `case_ids` keeping `pins` and
-        scheduling at least `priority`: the pins' own costs plus the cheapest way, by the
-        linear relaxation of the covering knapsack, to make up the priority with cases
-        at their cheapest placements. The max-load term is left out (bounded below by 0)."""
-        total = sum(obj.meeting_soft_cost(problem, problem.case_by_id[x.case], x) for x in pins)
-        need = priority - obj.plan_priority(problem, pins)
-        pinned = {x.case for x in pins}
-        items = sorted(
-            (
-                (self.cost.get(c, 0), problem.case_by_id[c].priority)
-                for c in case_ids
-                if c not in pinned and c not in self.never
-            ),
-            key=lambda cp: cp[0] / max(cp[1], 1),
-        )
-        frac = 0.0
-        for c, p in items:
-            if need <= 0:
-                break
-            if p <= 0:
-                continue  # adds no priority: never needed
-            frac += min(1.0, need / p) * c
-            need -= p
-        return total + math.floor(frac)
-
-
-def descend(
-    problem: Problem,
-    options: Options,
-    meetings: list[Meeting],
-    case_ids: list[str],
-    released: dict[str, str],
-    *,
-    fixed: set[str],
-    deadline: float,
-    passes: int = 10,
-) -> list[Meeting]:
-    """`meetings` after passes of single-case moves (`_descent`), until a pass gains
-    under 0.2 % or `deadline`. Cheap and exact: on region size one pass took the
-    level-2 plan's soft cost from 18,741 to 11,755 in 1.2 s, more than CP-SAT on
-    the whole part or on neighbourhoods found in 40 s."""
-    confirmed = {e.case for e in problem.existing if e.status == "confirmed" or e.case in released}
-    cases = [
-        c
-        for c in case_ids
-        if c not in fixed and c not in confirmed and options.cases[c].schedulable
-    ]
-    plan = _Plan(problem, meetings)
-    cost = obj.plan_soft_cost(problem, meetings)
-    for n in range(passes):
-        plan, new = _descent(
-            problem, options, plan, cases if n % 2 == 0 else cases[::-1], cost, deadline
-        )
-        gained, cost = cost - new, new
-        if gained < 0.002 * cost or time.monotonic() > deadline:
-            break
-    return plan.meetings
-
-
-def _descent(
-    problem: Problem,
-    options: Options,
-    plan: _Plan,
-    cases: list[str],
-    cost: int,
-    deadline: float,
-) -> tuple[_Plan, int]:
-    """Move each case, one at a time, to its cheapest placement among all the others'
-    meetings (`placement.search`), and place unscheduled ones where they fit, while
-    the plan's soft cost goes down. Cases with confirmed meetings stay (level 1)."""
-    w = problem.policy.weights
-    occ = Occupancy(options, plan.meetings)
-    loads = Counter(f for x in plan.meetings for f in x.facilitators)
-    for cid in cases:
-        if time.monotonic() > deadline:
-            break
-        now = occ.remove(cid)
-        got = search(occ, cid, order="best", k=1)
-        case = problem.case_by_id[cid]
-        if got:
-            new = got[0].to_meeting(problem)
-            old_cost = 0 if now is None else obj.meeting_soft_cost(problem, case, now)
-            trial = loads.copy()
-            if now is not None:
-                trial.subtract(now.facilitators)
-            trial.update(new.facilitators)
-            delta = (
-                obj.meeting_soft_cost(problem, case, new)
-                - old_cost
-                + w.max_load * (max(trial.values()) - max(loads.values(), default=0))
-            )
-            if now is None or delta < 0:
-                occ.add(new)
-                loads, cost = trial, cost + delta
-                continue
-        if now is not None:
-            occ.add(now)
-    return _Plan(problem, occ.meetings), cost
 
 
 class _Plan:
