@@ -33,7 +33,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "generate": ("scheduler.cli.data:generate", "Write a seeded synthetic problem document."),
     "solve": ("scheduler.cli.engine:solve_command", "Allocate facilitators, venues and times."),
-    "verify": ("scheduler.cli.checks:verify_command", "Check PLAN against PROBLEM, rule by rule."),
+    "verify": (
+        "scheduler.cli.verify_command:verify_command",
+        "Check PLAN against PROBLEM, rule by rule.",
+    ),
     "explain": (
         "scheduler.cli.analysis:explain_command",
         "What each rule removes from one case's options.",

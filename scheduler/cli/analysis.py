@@ -6,7 +6,7 @@ import json
 
 import click
 
-from scheduler.cli.common import fail, read_problem
+from scheduler.cli.document_io import fail, read_problem
 
 
 @click.command("explain")

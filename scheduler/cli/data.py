@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from scheduler.cli.common import fail, read_problem, write_json
+from scheduler.cli.document_io import fail, read_problem, write_json
 from scheduler.formats import DocumentError, dump_plan, dump_problem, load_problem
 
 if TYPE_CHECKING:

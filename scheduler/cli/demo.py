@@ -29,8 +29,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, delete
 
-from scheduler.cli.common import fail, write_json
 from scheduler.cli.data import generated_problem, open_db_or_fail, unit_of_work, write_file
+from scheduler.cli.document_io import fail, write_json
 from scheduler.domain import Plan, Problem, Reason
 from scheduler.formats import DocumentError, load_problem
 from scheduler.settings import Settings, get_settings
@@ -129,7 +129,7 @@ def stage_allocate(demo: Demo) -> None:
     assert demo.problem is not None
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from scheduler.engine import solve
+    from scheduler.engine import allocate
     from scheduler.storage.plans import save_plan
 
     with Progress(
@@ -147,7 +147,7 @@ def stage_allocate(demo: Demo) -> None:
             bar.update(task, completed=fraction, description=message)
 
         try:
-            demo.plan = solve(
+            demo.plan = allocate(
                 demo.problem, time_limit=demo.time_limit, workers=demo.workers, progress=progress
             )
         except RuntimeError as exc:  # the engine found no plan at all within the limit

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from scheduler.cli.common import fail, read_problem, write_json
+from scheduler.cli.document_io import fail, read_problem, write_json
 from scheduler.domain import Plan, Problem
 
 

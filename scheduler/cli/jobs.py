@@ -13,8 +13,8 @@ import sys
 
 import click
 
-from scheduler.cli.common import fail
 from scheduler.cli.data import open_db_or_fail
+from scheduler.cli.document_io import fail
 from scheduler.jobs.config import get_job_settings
 from scheduler.jobs.replan import ConfirmedPlanChangedError, ReplanOutcome, run_replan
 from scheduler.settings import get_settings

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from scheduler.cli.common import fail
+from scheduler.cli.document_io import fail
 
 
 @click.command()

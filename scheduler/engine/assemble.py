@@ -199,7 +199,7 @@ def soft_floor(
     released: set[str],
     deadline: float,
 ) -> int:
-    """Level 3's relaxation bound (`improve.Ideals`) on the problem's own options, for
+    """Level 3's relaxation bound (`soft_bound.Ideals`) on the problem's own options, for
     runs whose parts were localised (their CP-SAT bounds are not the problem's). The
     priority to make up is the plan's when it has no disruption (level 1 then proven,
     since 0 is the least there is), else 0. Cases not reached by `deadline` count as
@@ -221,7 +221,7 @@ def polish(
 ) -> list[Meeting]:
     """The parts' meetings, or `floor`'s (the greedy plan's) when it is lexicographically better
     (localised parts can lose to it: fewer options per case), then single-case moves
-    on the whole problem's options until `deadline` (`improve.descend`), so a plan that
+    on the whole problem's options until `deadline` (`single_moves.descend`), so a plan that
     is the greedy one still gets its soft cost lowered. No level gets worse."""
     meetings = [m for p in results for m in p.meetings]
     released = {c: why for p in results for c, why in p.released.items()}

@@ -58,7 +58,7 @@ def soft_cost(m: Model, load_floor: int = 0):  # type: ignore[no-untyped-def]
     """Level 3: the spec's weighted soft cost over every meeting of the model.
 
     `load_floor`: the largest load of facilitators whose meetings are not all in the
-    model (a sub-model of a plan, `improve.py`), which `max_load` cannot go below.
+    model (a sub-model of a plan, `neighbourhoods.py`), which `max_load` cannot go below.
     """
     cp = m.cp
     problem = m.problem

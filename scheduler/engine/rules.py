@@ -67,7 +67,7 @@ def venue_rooms(m: Model) -> None:
 
     Waiting rooms: every meeting holds two for its whole on-site window, so a
     cumulative of demand 2 per venue is enough, and the rooms are named afterwards
-    (`extract.colour_waiting_rooms`). That is always possible: all intervals of one
+    (`solution_meetings.colour_waiting_rooms`). That is always possible: all intervals of one
     meeting are identical, so sweeping meetings by start, every meeting still on site
     when a new one starts overlaps it at that instant, and the cumulative says their
     demand plus 2 is at most the number of waiting rooms; two are free. A pinned

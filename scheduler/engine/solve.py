@@ -123,8 +123,8 @@ def solve_part(
 
     `time_limit` covers building the model too. `hint` is a valid plan's meetings (the
     greedy baseline's): the first solution CP-SAT starts from, and the answer when it
-    finds none in time. Level 3 starts with single-case moves (`improve.descend`);
-    parts over `lns_above` cases then get neighbourhood search (`improve.improve`)
+    finds none in time. Level 3 starts with single-case moves (`single_moves.descend`);
+    parts over `lns_above` cases then get neighbourhood search (`neighbourhoods.improve`)
     instead of CP-SAT on the whole part.
     """
     t0 = time.monotonic()
@@ -298,7 +298,7 @@ def _improved(
     progress: Progress | None,
     t0: float,
 ) -> PartResult:
-    """Level 3 of a large part by neighbourhood search (`improve.py`) from the level-2 plan."""
+    """Level 3 of a large part by neighbourhood search (`neighbourhoods.py`) from the level-2 plan."""
 
     def step(msg: str) -> None:
         if progress:
@@ -331,7 +331,7 @@ def _soft_bound(
     values: dict[str, int],
     bounds: dict[str, int],
 ) -> int:
-    """Level 3's bound from each case's cheapest placement alone (`improve.Ideals`)."""
+    """Level 3's bound from each case's cheapest placement alone (`soft_bound.Ideals`)."""
     pins = [x for x in meetings if x.case in fixed]
     # The optimum schedules at least the priority found, given level 1 is proven (else
     # the plan found may have bought priority with disruption): 0 is then all we know.

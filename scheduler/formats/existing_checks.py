@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from scheduler.domain import Case, Meeting, Venue, format_local
 from scheduler.formats.errors import Issue
-from scheduler.formats.index import Index
-from scheduler.formats.parts import Parts
+from scheduler.formats.id_index import Index
+from scheduler.formats.parsed_records import Parts
 from scheduler.timeutil import Clock
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from scheduler.domain import Problem
 from scheduler.formats.errors import DocumentError, Issue
-from scheduler.formats.parts import parse_parts
+from scheduler.formats.parsed_records import parse_parts
 from scheduler.formats.problem_checks import check_problem
 from scheduler.formats.pydantic_errors import issues_from
 

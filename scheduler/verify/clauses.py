@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from scheduler.domain import Case, Facilitator, Problem, Venue
 from scheduler.geo import haversine_km
-from scheduler.verify.context import attending
+from scheduler.verify.plan_context import attending
 
 VICTIM_INITIATED_ONLY = ("domestic_abuse", "sexual_harm")
 SENSITIVE = ("domestic_abuse", "sexual_harm", "hate_crime", "stalking")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from scheduler.domain import Plan, Problem
-from scheduler.verify.context import Context
 from scheduler.verify.document import DOCUMENT_CHECKS
 from scheduler.verify.objective import compute_objective
 from scheduler.verify.pinned import rule_10_pinned
+from scheduler.verify.plan_context import Context
 from scheduler.verify.reasons import check_reasons
 from scheduler.verify.rules import PER_PLAN_RULES
 from scheduler.verify.violation import Violation

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from scheduler.domain import Meeting
-from scheduler.verify.context import Context, attending
 from scheduler.verify.pinned import PIN_RELEASED, pinned_existing, released_cases
+from scheduler.verify.plan_context import Context, attending
 from scheduler.verify.rules import same_arrangement
 from scheduler.verify.violation import Violation
 

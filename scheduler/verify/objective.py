@@ -7,7 +7,7 @@ from collections import Counter
 
 from scheduler.domain import Meeting, Objective, Plan, Problem
 from scheduler.geo import haversine_km
-from scheduler.verify.context import attending
+from scheduler.verify.plan_context import attending
 
 
 def _km_up(km: float) -> int:

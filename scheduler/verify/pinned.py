@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scheduler.domain import Meeting, Plan
-from scheduler.verify.context import Context
+from scheduler.verify.plan_context import Context
 from scheduler.verify.rules import hard_rule_violations, same_arrangement
 from scheduler.verify.violation import Violation
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from scheduler.domain import Case, Problem
 from scheduler.verify.clauses import eligibility_problems, some_team_qualifies, venue_is_safe
-from scheduler.verify.context import Context
+from scheduler.verify.plan_context import Context
 from scheduler.verify.violation import Violation
 
 STATIC_CODES = (

@@ -18,7 +18,7 @@ from scheduler.verify.clauses import (
     facilitator_travel_problem,
     venue_problems,
 )
-from scheduler.verify.context import Context, Interval, Timing, attending, overlaps
+from scheduler.verify.plan_context import Context, Interval, Timing, attending, overlaps
 from scheduler.verify.violation import Violation
 
 # --------------------------------------------------------------------------- per meeting

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scheduler.domain import Case, Venue
-from scheduler.formats.parts import Parts
+from scheduler.formats.parsed_records import Parts
 
 
 @dataclass
