@@ -23,6 +23,7 @@ from itertools import combinations
 
 from scheduler.availability import Stretches, expand
 from scheduler.domain import Case, Facilitator, Party, Problem, Reason, Side, Venue
+from scheduler.engine.journeys_guard import refuse_journeys
 from scheduler.geo import EARTH_RADIUS_KM, haversine_km
 from scheduler.timeutil import Clock, Horizon, Instant
 
@@ -808,6 +809,7 @@ def availability_map(problem: Problem, clock: Clock, horizon: Horizon) -> dict[s
 
 def build_options(problem: Problem, case_ids: Iterable[str] | None = None) -> Options:
     """Options for every case (or only `case_ids`)."""
+    refuse_journeys(problem)
     clock = Clock(problem.timezone)
     horizon = Horizon(clock, problem.horizon.start, problem.horizon.end)
     timing = Timing.of(problem)
