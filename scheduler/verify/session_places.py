@@ -46,9 +46,10 @@ def venue_fits_session(case: Case, session: Session, venue: Venue) -> bool:
     if venue.kind == "prison" and not (held and venue.prison == held):
         return False
     for p in people:
-        if p.max_travel_km is not None and not p.in_custody and p.home is not None:
-            if haversine_km(p.home, venue.location) > p.max_travel_km:
-                return False
+        if p.max_travel_km is None or p.in_custody or p.home is None:
+            continue
+        if haversine_km(p.home, venue.location) > p.max_travel_km:
+            return False
     if party.role == "offender":
         for zone in party.exclusion_zones:
             if haversine_km(zone.center, venue.location) <= zone.radius_km:
