@@ -120,7 +120,8 @@ def s2_one_team(ctx: Context) -> list[Violation]:
         if conference_of(ctx, c) is not None or lead not in by_id:
             continue  # a conference's team is rule 2's to check
         keys = [u.key for u in uses]
-        if len(team) > 1 or required_facilitators(case) == 1:
+        if any(u.team_visit for u in uses) or required_facilitators(case) == 1:
+            # The whole team is seen (a team session): it must be a rule-2 team itself.
             cos = [by_id[f] for f in team if f != lead and f in by_id]
             for msg in facilitator_problems(case, by_id[lead], cos):
                 out.append(violation("S2", c, f"the case's team: {msg}", *keys))

@@ -163,6 +163,15 @@ def test_s2_a_case_without_conference_needs_a_qualified_team():
     assert "no co-facilitator can complete a team" in messages(session_rules(pr, pl), "S2")
 
 
+def test_s2_a_team_session_of_a_case_without_conference_needs_the_whole_team():
+    pr, pl = example()
+    case = next(c for c in pr["cases"] if c["id"] == "C4")
+    case["sessions"][1]["team"] = True  # C4-P10-1, held by F1 alone; C4 needs two
+    assert "has 1 facilitator(s) (F1), needs exactly 2" in messages(session_rules(pr, pl), "S2")
+    row(pl, "C4-P10-1")["facilitators"] = ["F1", "F2"]
+    assert "S2" not in rules_of(session_rules(pr, pl))
+
+
 # --------------------------------------------------------------------------- S3
 
 
