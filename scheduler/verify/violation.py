@@ -20,7 +20,7 @@ RULE_NAMES: dict[int | str, str] = {
     "S3": "session time",
     "S4": "session place",
     "S5": "session safety",
-    "S6": "no double booking (sessions)",
+    "S6": "no double booking",
     "S7": "session workload",
     "S8": "pinned sessions",
     "plan": "plan document",
