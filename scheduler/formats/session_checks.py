@@ -41,6 +41,12 @@ def check_case_sessions(parts: Parts, ix: Index) -> Iterator[Issue]:
                 f"{at}.sessions",
                 "must list at least one session when conference is false (the sessions are the whole case)",
             )
+        for j, p in enumerate(c.parties):
+            if p.address is not None and not p.address.strip():
+                yield Issue(
+                    f"{at}.parties[{j}].address",
+                    "must not be blank (leave it out, and a home visit goes to the home's coordinates)",
+                )
         for j, s in enumerate(c.sessions):
             path = f"{at}.sessions[{j}]"
             if s.id in seen:

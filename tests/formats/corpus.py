@@ -445,6 +445,9 @@ mutation("conference_as_text", "cases[0].conference", "true or false")(
 mutation("party_address_not_text", "cases[0].parties[0].address", "must be text")(
     lambda d: party(d, 0, 0).update(address=12)
 )
+mutation("party_address_blank", "cases[0].parties[0].address", "must not be blank")(
+    lambda d: party(d, 0, 0).update(address="   ")
+)
 mutation("negative_preparation_gap", "policy.preparation_gap_days", "whole number ≥ 0")(
     lambda d: d["policy"].update(preparation_gap_days=-1)
 )
