@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scheduler.formats import DocumentError, dump_plan, dump_problem, load_plan, load_problem
 from tests.formats.corpus import base_problem, with_sessions
-from tests.strategies import problems
+from tests.strategies import problems_with_sessions
 
 DATA = Path(__file__).parent.parent / "data"
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -164,37 +164,6 @@ def test_unknown_key_in_a_plan_session_is_refused():
 
 
 # --------------------------------------------------------------------------- properties
-
-
-@st.composite
-def problems_with_sessions(draw: st.DrawFn) -> dict:
-    """A generated valid problem with valid sessions added to some cases."""
-    doc = draw(problems())
-    n = 0
-    for c in doc["cases"]:
-        principals = [p["id"] for p in c["parties"] if p["role"] != "supporter"]
-        count = draw(st.integers(0, 3))
-        made: list[str] = []
-        for _ in range(count):
-            n += 1
-            s: dict = {
-                "id": f"S{n}",
-                "party": draw(st.sampled_from(principals)),
-                "duration_minutes": draw(st.integers(1, 240)),
-            }
-            if draw(st.booleans()):
-                s["modes"] = draw(
-                    st.lists(st.sampled_from(["venue", "home", "video"]), min_size=1, unique=True)
-                )
-            if draw(st.booleans()):
-                s["team"] = draw(st.booleans())
-            if made and draw(st.booleans()):
-                s["after"] = made[-1]  # a chain, never a cycle
-            made.append(s["id"])
-            c.setdefault("sessions", []).append(s)
-        if made and draw(st.booleans()):
-            c["conference"] = draw(st.booleans())
-    return doc
 
 
 @FAST

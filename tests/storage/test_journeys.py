@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
 from scheduler.formats import DocumentError, load_plan, load_problem
-from scheduler.storage.db import transaction
+from scheduler.storage.db import session_factory, transaction
 from scheduler.storage.models import CaseRow, CaseSessionRow, PlanSessionRow
 from scheduler.storage.plans import (
     confirm_plan,
@@ -21,6 +22,7 @@ from scheduler.storage.plans import (
 )
 from scheduler.storage.problems import export_problem, import_problem
 from scheduler.verify import verify
+from tests.strategies import problems_with_sessions
 
 DATA = Path(__file__).parent.parent / "data"
 T0 = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -169,3 +171,22 @@ def test_a_plan_without_sessions_is_stored_as_before(engine, plan, plan_doc):
         plan_id = save_plan(session, plan, kind="allocate", created_at=T0)
         assert "sessions" not in plan_document(session, plan_id).to_doc()
         assert plan_document(session, plan_id).to_doc() == plan_doc
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(doc=problems_with_sessions())
+def test_problems_with_sessions_survive_import_then_export(engine, doc):
+    problem = load_problem(doc)
+    with session_factory(engine)() as session:
+        session.begin()
+        try:
+            import_problem(session, problem)
+            assert export_problem(session).to_doc() == doc
+            import_problem(session, problem)
+            assert export_problem(session).to_doc() == doc
+        finally:
+            session.rollback()
