@@ -24,6 +24,8 @@ def _pairs(items: list[Engagement]) -> list[tuple[Engagement, Engagement]]:
 
 def s4_rooms(ctx: Context) -> list[Violation]:
     """A session's room is used by nothing else in its facilitator window."""
+    if not ctx.plan.sessions:
+        return []  # every pair checked here has a session
     out = []
     held: dict[tuple[str, str], list[Engagement]] = defaultdict(list)
     for g in ctx.engagements:
@@ -47,6 +49,8 @@ def s4_rooms(ctx: Context) -> list[Violation]:
 
 def s5_keep_apart(ctx: Context) -> list[Violation]:
     """Rule 7 counts session presence at venues like conference presence."""
+    if not ctx.plan.sessions:
+        return []  # every pair checked here has a session
     out = []
     at_venue: dict[str, list[tuple[Engagement, tuple[int, int]]]] = defaultdict(list)
     for g in ctx.engagements:
@@ -79,6 +83,8 @@ def s5_keep_apart(ctx: Context) -> list[Violation]:
 def s6_no_double_booking(ctx: Context) -> list[Violation]:
     """Nobody in two overlapping windows; travel time between a facilitator's in-person
     engagements on the same local date (a venue, or the visited party's home)."""
+    if not ctx.plan.sessions:
+        return []  # every pair checked here has a session
     out = []
     by_person: dict[PersonKey, list[tuple[Engagement, tuple[int, int]]]] = defaultdict(list)
     for g in ctx.engagements:
