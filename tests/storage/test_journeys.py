@@ -190,3 +190,40 @@ def test_problems_with_sessions_survive_import_then_export(engine, doc):
             assert export_problem(session).to_doc() == doc
         finally:
             session.rollback()
+
+
+@pytest.mark.parametrize("who", ["P1", "P6", "P5"])
+def test_erasure_keeps_the_confirmed_plan_whole(engine, who):
+    """Erasing a victim drops their case whole (conference and sessions, or the sessions of
+    a case without one); erasing a supporter keeps the sessions. The result verifies."""
+    from scheduler.invites.content import Sender
+    from scheduler.invites.outbox import confirm_plan as confirm_and_queue
+    from scheduler.storage.plans import latest_plan
+    from scheduler.web_services.erasure import erase_party
+
+    sender = Sender("RJ test service", "rj@example.org", "https://rj.example.org")
+    problem_doc = _doc("journeys.problem.json")
+    problem_doc["cases"][0]["parties"][0]["address"] = "1 Example Street"
+    _import(engine, problem_doc)
+    with transaction(engine) as session:
+        plan_id = save_plan(
+            session, load_plan(_doc("journeys.plan.json")), kind="import", created_at=T0
+        )
+        confirm_and_queue(session, plan_id=plan_id, now=T0, sender=sender)
+    with transaction(engine) as session:
+        erase_party(session, party_id=who, now=T0 + dt.timedelta(hours=1), sender=sender)
+    with transaction(engine) as session:
+        problem = export_problem(session)
+        row = latest_plan(session, "confirmed")
+        assert row is not None
+        plan = plan_document(session, row.id)
+    case = {"P1": "C1", "P6": "C3", "P5": "C2"}[who]
+    held = {s.case for s in plan.sessions}
+    if who == "P5":  # a supporter of C2's offender: the case keeps its journey
+        assert case in held
+    else:
+        assert case not in held
+        reasons = {u.case: [r.code for r in u.reasons] for u in plan.unscheduled}
+        assert reasons[case] == ["NO_CONSENT"]
+    assert "address" not in problem.party_by_id[who].to_doc()
+    assert verify(problem, plan) == []
