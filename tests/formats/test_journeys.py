@@ -200,3 +200,33 @@ def test_hostile_sessions_never_crash(sessions, existing):
         issues = exc.issues
         assert issues
     assert all(str(i) for i in issues)
+
+
+_ROW_KEYS = [
+    "case",
+    "session",
+    "status",
+    "mode",
+    "venue",
+    "room",
+    "start",
+    "end",
+    "facilitators",
+    "on_site",
+    "x",
+]
+
+
+@FAST
+@given(st.lists(st.dictionaries(st.sampled_from(_ROW_KEYS), _JSON, max_size=10), max_size=3))
+def test_hostile_plan_sessions_never_crash(rows):
+    problem = load_problem(_doc("journeys.problem.json"))
+    doc = _doc("journeys.plan.json")
+    doc["sessions"] = doc["sessions"][:2] + rows
+    issues: list = []
+    try:
+        load_plan(doc, problem)
+    except DocumentError as exc:
+        issues = exc.issues
+        assert issues
+    assert all(str(i) for i in issues)
