@@ -122,6 +122,7 @@ Risk = Literal["low", "medium", "high"]
 Role = Literal["victim", "offender", "supporter"]
 Side = Literal["victim", "offender"]
 Relationship = Literal["parent_carer", "friend", "family", "professional"]
+SessionMode = Literal["venue", "home", "video"]
 
 SENSITIVE_OFFENCES = frozenset({"domestic_abuse", "sexual_harm", "hate_crime", "stalking"})
 VICTIM_INITIATED_ONLY = frozenset({"domestic_abuse", "sexual_harm"})
@@ -177,6 +178,7 @@ class Weights(Record):
     interpreter: int = Field(default=10, ge=0)
     gender_preference: int = Field(default=10, ge=0)
     max_load: int = Field(default=5, ge=0)
+    remote_session: int = Field(default=20, ge=0)  # journeys: each session held by video
 
 
 class Policy(Record):
@@ -187,6 +189,9 @@ class Policy(Record):
     min_victim_home_distance_km: float = Field(default=3.0, ge=0)
     travel_speed_kmh: float = Field(default=30.0, gt=0)
     weights: Weights = Field(default_factory=Weights)
+    # journeys (spec journeys.md)
+    preparation_gap_days: int = Field(default=2, ge=0)
+    session_margin_minutes: int = Field(default=15, ge=0)
 
 
 # --------------------------------------------------------------------------- people and places
@@ -206,6 +211,7 @@ class Facilitator(Record):
     max_travel_km: float | None = Field(default=None, ge=0)
     availability: Availability = Field(default_factory=Availability)
     conflicts: list[Id] = Field(default_factory=list)
+    max_sessions_per_week: int | None = Field(default=None, ge=1)  # journeys
 
     @cached_property
     def first_name(self) -> str:
@@ -271,6 +277,7 @@ class Party(Record):
     max_travel_km: float | None = Field(default=None, ge=0)
     exclusion_zones: list[ExclusionZone] = Field(default_factory=list)
     availability: Availability = Field(default_factory=Availability)
+    address: str | None = None  # journeys: where a home visit goes (invites only)
 
     @property
     def consented(self) -> bool:
@@ -287,6 +294,21 @@ class Party(Record):
     @property
     def under_18(self) -> bool:
         return self.age is not None and self.age < 18
+
+
+def _venue_only() -> list[SessionMode]:
+    return ["venue"]
+
+
+class Session(Record):
+    """A preparation session of a case (journeys): the facilitators meet one party."""
+
+    id: Id
+    party: Id
+    modes: list[SessionMode] = Field(default_factory=_venue_only, min_length=1)
+    duration_minutes: int = Field(ge=1)
+    team: bool = False
+    after: Id | None = None
 
 
 class Case(Record):
@@ -306,6 +328,8 @@ class Case(Record):
     first_to_arrive: Side = "offender"
     preferred_facilitators: list[Id] = Field(default_factory=list)
     parties: list[Party] = Field(min_length=2)
+    conference: bool = True  # journeys: false for an indirect route (sessions only)
+    sessions: list[Session] = Field(default_factory=list)
 
     # ---- derived facts (one place for each) -------------------------------------
     @property
@@ -363,6 +387,18 @@ class Case(Record):
     def in_custody(self) -> bool:
         return bool(self.custody_prisons)
 
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    def session_attendees(self, session: Session) -> list[Party]:
+        """The session's party and the consenting supporters who support it."""
+        return [
+            p
+            for p in self.parties
+            if p.id == session.party
+            or (p.role == "supporter" and p.consented and p.supports == session.party)
+        ]
+
     def has_appropriate_adult(self, side: Side) -> bool:
         return any(
             p.role == "supporter" and p.relationship == "parent_carer" and p.consented
@@ -399,6 +435,25 @@ class Meeting(Record):
         return [self.lead, *self.co_facilitators]
 
 
+class PlanSession(Record):
+    """A session of a plan (journeys); the first facilitator is the lead."""
+
+    case: Id
+    session: Id
+    status: Literal["proposed", "confirmed", "pinned"]
+    mode: SessionMode
+    venue: Id | None = None
+    room: Id | None = None
+    start: LocalDateTime
+    end: LocalDateTime
+    facilitators: list[Id] = Field(min_length=1)
+    on_site: Window
+
+    @property
+    def lead(self) -> str:
+        return self.facilitators[0]
+
+
 ReasonCode = Literal[
     "NO_CONSENT",
     "NOT_ELIGIBLE_DIRECT",
@@ -407,6 +462,7 @@ ReasonCode = Literal[
     "NO_SAFE_VENUE",
     "NO_COMMON_TIME",
     "CAPACITY",
+    "NO_PREPARATION_TIME",
 ]
 
 
@@ -435,6 +491,7 @@ class SolverInfo(Record):
 class Warning_(Record):
     code: str
     case: Id
+    session: Id | None = None  # journeys: a PIN_RELEASED warning about a session names it
     message: str
 
 
@@ -457,6 +514,7 @@ class Problem(Record):
         default_factory=list
     )
     existing: list[Meeting] = Field(default_factory=list)
+    existing_sessions: list[PlanSession] = Field(default_factory=list)  # journeys
 
     # Lookups, built once per (immutable) problem.
     @cached_property
@@ -480,6 +538,18 @@ class Problem(Record):
         return {p.id: p for c in self.cases for p in c.parties}
 
     @cached_property
+    def case_of_session(self) -> dict[str, Case]:
+        """Session id → its case (session ids are unique across the problem)."""
+        return {s.id: c for c in self.cases for s in c.sessions}
+
+    @property
+    def has_journeys(self) -> bool:
+        """Any case with sessions or without a conference, or any existing session."""
+        return bool(self.existing_sessions) or any(
+            c.sessions or not c.conference for c in self.cases
+        )
+
+    @cached_property
     def prison_venues(self) -> dict[str, list[Venue]]:
         out: dict[str, list[Venue]] = {}
         for v in self.venues:
@@ -498,6 +568,7 @@ class Plan(Record):
     format: Literal["rj-plan/1"]
     problem: str
     meetings: list[Meeting] = Field(default_factory=list)
+    sessions: list[PlanSession] = Field(default_factory=list)  # journeys
     unscheduled: list[Unscheduled] = Field(default_factory=list)
     objective: Objective
     solver: SolverInfo

@@ -290,3 +290,34 @@ def problems(draw: st.DrawFn) -> Doc:
         doc["keep_apart"] = [[cases[0]["parties"][0]["id"], cases[1]["parties"][1]["id"]]]
     _maybe(draw, doc, "existing", st.just([]))
     return doc
+
+
+@st.composite
+def problems_with_sessions(draw: st.DrawFn) -> dict:
+    """A generated valid problem with valid sessions added to some cases."""
+    doc = draw(problems())
+    n = 0
+    for c in doc["cases"]:
+        principals = [p["id"] for p in c["parties"] if p["role"] != "supporter"]
+        count = draw(st.integers(0, 3))
+        made: list[str] = []
+        for _ in range(count):
+            n += 1
+            s: dict = {
+                "id": f"S{n}",
+                "party": draw(st.sampled_from(principals)),
+                "duration_minutes": draw(st.integers(1, 240)),
+            }
+            if draw(st.booleans()):
+                s["modes"] = draw(
+                    st.lists(st.sampled_from(["venue", "home", "video"]), min_size=1, unique=True)
+                )
+            if draw(st.booleans()):
+                s["team"] = draw(st.booleans())
+            if made and draw(st.booleans()):
+                s["after"] = made[-1]  # a chain, never a cycle
+            made.append(s["id"])
+            c.setdefault("sessions", []).append(s)
+        if made and draw(st.booleans()):
+            c["conference"] = draw(st.booleans())
+    return doc

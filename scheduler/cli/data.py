@@ -65,8 +65,11 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 def validate(problem: str) -> None:
     """Check a problem document and report every problem in it."""
     p = read_problem(problem)
+    sessions = sum(len(c.sessions) for c in p.cases)
+    journeys = f", {sessions} sessions" if sessions else ""
     click.echo(
-        f"{problem}: valid ({len(p.cases)} cases, {len(p.facilitators)} facilitators, {len(p.venues)} venues)"
+        f"{problem}: valid ({len(p.cases)} cases{journeys}, {len(p.facilitators)} facilitators, "
+        f"{len(p.venues)} venues)"
     )
 
 

@@ -10,7 +10,23 @@ from scheduler.cli.document_io import fail, read_problem, write_json
 from scheduler.domain import Plan, Problem
 
 
+class NotPlannedYet(click.ClickException):
+    """A problem the engine does not plan yet (case journeys): exit 3."""
+
+    exit_code = 3
+
+
 def _run(problem: Problem, time_limit: float, workers: int) -> Plan:
+    from scheduler.engine.journeys_guard import JourneysNotPlanned, refuse_journeys
+
+    try:
+        refuse_journeys(problem)
+    except JourneysNotPlanned as exc:
+        raise NotPlannedYet(str(exc)) from None
+    return _solve(problem, time_limit, workers)
+
+
+def _solve(problem: Problem, time_limit: float, workers: int) -> Plan:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -48,8 +48,9 @@ def verify_command(problem_path: str, plan_path: str) -> None:
     for v in violations:
         click.echo(str(v))
     o = compute_objective(problem, plan)
+    sessions = f", {len(plan.sessions)} sessions" if plan.sessions else ""
     figures = (
-        f"{len(plan.meetings)} meetings, {len(plan.unscheduled)} unscheduled; objective: "
+        f"{len(plan.meetings)} meetings{sessions}, {len(plan.unscheduled)} unscheduled; objective: "
         f"disruption {o.disruption}, scheduled priority {o.scheduled_priority}, soft cost {o.soft_cost}"
     )
     if violations:

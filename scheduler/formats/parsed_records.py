@@ -20,6 +20,7 @@ from scheduler.domain import (
     Horizon,
     Id,
     Meeting,
+    PlanSession,
     Policy,
     Problem,
     Venue,
@@ -33,6 +34,7 @@ RECORD_LISTS: dict[str, type[BaseModel]] = {
     "venues": Venue,
     "cases": Case,
     "existing": Meeting,
+    "existing_sessions": PlanSession,
 }
 
 _KEEP_APART = TypeAdapter(list[list[Id]])
@@ -51,6 +53,7 @@ class Parts:
     cases: list[tuple[int, Case]] = field(default_factory=list)
     keep_apart: list[tuple[int, list[str]]] = field(default_factory=list)
     existing: list[tuple[int, Meeting]] = field(default_factory=list)
+    existing_sessions: list[tuple[int, PlanSession]] = field(default_factory=list)
     # Ids seen in records that failed to parse: references to them are not reported.
     unparsed_ids: dict[str, set[str]] = field(default_factory=dict)
     # party id → case id (or None) for parties of cases that failed to parse.
@@ -128,3 +131,7 @@ def _remember_raw_ids(parts: Parts, key: str, item: Any) -> None:
         for p in item["parties"]:
             if isinstance(p, dict) and isinstance(p.get("id"), str):
                 parts.unparsed_party_case[p["id"]] = case_id
+    if key == "cases" and isinstance(item.get("sessions"), list):
+        for s in item["sessions"]:
+            if isinstance(s, dict) and isinstance(s.get("id"), str):
+                parts.unparsed_ids.setdefault("sessions", set()).add(s["id"])

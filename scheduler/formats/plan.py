@@ -15,6 +15,7 @@ from scheduler.domain import Meeting, Plan, Problem
 from scheduler.formats.errors import DocumentError, Issue
 from scheduler.formats.problem import parse_json
 from scheduler.formats.pydantic_errors import issues_from
+from scheduler.formats.session_checks import plan_session_issues, plan_session_reference_issues
 
 
 def load_plan(data: dict[str, Any] | str | bytes, problem: Problem | None = None) -> Plan:
@@ -27,6 +28,9 @@ def load_plan(data: dict[str, Any] | str | bytes, problem: Problem | None = None
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise DocumentError(issues_from(exc), "plan") from None
+    shape = list(plan_session_issues(plan.sessions))
+    if shape:
+        raise DocumentError(shape, "plan")
     if problem is not None:
         issues = list(plan_reference_issues(plan, problem))
         if issues:
@@ -41,6 +45,7 @@ def plan_reference_issues(plan: Plan, problem: Problem) -> Iterator[Issue]:
     seen: dict[str, str] = {}
     rows = [(f"meetings[{i}].case", m.case) for i, m in enumerate(plan.meetings)]
     rows += [(f"unscheduled[{i}].case", u.case) for i, u in enumerate(plan.unscheduled)]
+    rows += _sessions_only_rows(plan, problem)
     for path, case_id in rows:
         if case_id not in problem.case_by_id:
             yield Issue(path, f"no case has id {case_id!r}")
@@ -51,13 +56,33 @@ def plan_reference_issues(plan: Plan, problem: Problem) -> Iterator[Issue]:
     for case in problem.cases:
         if case.id not in seen:
             yield Issue(
-                "unscheduled", f"case {case.id!r} is neither in meetings nor in unscheduled"
+                "unscheduled",
+                f"case {case.id!r} is neither scheduled (in meetings, or by its sessions "
+                "when it has no conference) nor in unscheduled",
             )
     for i, m in enumerate(plan.meetings):
         yield from _meeting_refs(f"meetings[{i}]", m, problem)
+        owner = problem.case_by_id.get(m.case)
+        if owner is not None and not owner.conference:
+            yield Issue(
+                f"meetings[{i}].case", f"case {owner.id!r} has no conference (conference is false)"
+            )
+    yield from plan_session_reference_issues(plan.sessions, problem)
     for i, w in enumerate(plan.warnings):
         if w.case not in problem.case_by_id:
             yield Issue(f"warnings[{i}].case", f"no case has id {w.case!r}")
+        elif w.session is not None and problem.case_by_id[w.case].session(w.session) is None:
+            yield Issue(f"warnings[{i}].session", f"case {w.case!r} has no session {w.session!r}")
+
+
+def _sessions_only_rows(plan: Plan, problem: Problem) -> list[tuple[str, str]]:
+    """A case without a conference is scheduled by its sessions: one row per such case."""
+    out: dict[str, str] = {}
+    for i, s in enumerate(plan.sessions):
+        case = problem.case_by_id.get(s.case)
+        if case is not None and not case.conference:
+            out.setdefault(s.case, f"sessions[{i}].case")
+    return [(path, c) for c, path in out.items()]
 
 
 def _meeting_refs(at: str, m: Meeting, problem: Problem) -> Iterator[Issue]:

@@ -25,6 +25,7 @@ from scheduler.formats.errors import Issue
 from scheduler.formats.existing_checks import check_existing
 from scheduler.formats.id_index import Index
 from scheduler.formats.parsed_records import Parts
+from scheduler.formats.session_checks import check_case_sessions, check_existing_sessions
 from scheduler.timeutil import Clock
 
 
@@ -40,6 +41,8 @@ def check_problem(parts: Parts) -> list[Issue]:
     out += _check_cases(parts, ix)
     out += _check_keep_apart(parts, ix)
     out += check_existing(parts, ix, clock)
+    out += check_case_sessions(parts, ix)
+    out += check_existing_sessions(parts, ix, clock)
     return out
 
 

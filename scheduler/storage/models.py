@@ -88,6 +88,10 @@ class CaseRow(Base):
     parties: Mapped[list[PartyRow]] = relationship(
         back_populates="case", order_by="PartyRow.position", cascade="all, delete-orphan"
     )
+    # Journeys: the case's sessions (its `sessions` list, in document order).
+    sessions: Mapped[list[CaseSessionRow]] = relationship(
+        order_by="CaseSessionRow.position", cascade="all, delete-orphan"
+    )
 
 
 class PartyRow(Base):
@@ -108,6 +112,18 @@ class PartyRow(Base):
     doc: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     case: Mapped[CaseRow] = relationship(back_populates="parties")
+
+
+class CaseSessionRow(Base):
+    """A case's session (journeys): its exact document, and the party it is with."""
+
+    __tablename__ = "case_sessions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)  # unique across the problem
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    party_id: Mapped[str] = mapped_column(ID, index=True)
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class KeepApartRow(Base):
@@ -166,6 +182,31 @@ class MeetingRow(Base):
     __table_args__ = (UniqueConstraint("plan_id", "case_id"),)
 
 
+class PlanSessionRow(Base):
+    """A session of a plan (journeys), with its exact document."""
+
+    __tablename__ = "plan_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[str] = mapped_column(ID, index=True)
+    session_id: Mapped[str] = mapped_column(ID)
+    status: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(10))
+    start: Mapped[str] = mapped_column(String(16))  # local YYYY-MM-DDTHH:MM
+    end: Mapped[str] = mapped_column(String(16))
+    venue: Mapped[str | None] = mapped_column(ID)
+    room: Mapped[str | None] = mapped_column(ID)
+    lead: Mapped[str] = mapped_column(ID)
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "session_id"),
+        CheckConstraint("mode IN ('venue', 'home', 'video')", name="mode"),
+    )
+
+
 class PlanRequest(Base):
     """A queued allocation or re-plan, with progress for the web page that asked for it."""
 
@@ -214,6 +255,8 @@ CORE_TABLES = tuple(
         KeepApartRow,
         PlanRow,
         MeetingRow,
+        CaseSessionRow,
+        PlanSessionRow,
         PlanRequest,
         ReplanRun,
     )

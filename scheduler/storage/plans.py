@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler.domain import Meeting, Plan
+from scheduler.domain import Meeting, Plan, PlanSession
 from scheduler.formats import load_plan
+from scheduler.storage.journeys import plan_session_docs, plan_session_rows, sessions_as_existing
 from scheduler.storage.models import MeetingRow, PlanRow
 
 PLAN_STATUSES = ("draft", "confirmed", "superseded")
@@ -42,6 +43,8 @@ def save_plan(
     doc = plan.to_doc()
     if "meetings" in doc:
         doc["meetings"] = []  # the meetings are rows; the empty list keeps the key present
+    if "sessions" in doc:
+        doc["sessions"] = []  # journeys: so are the sessions
     row = PlanRow(
         created_at=_utc(created_at),
         kind=kind,
@@ -59,6 +62,10 @@ def save_plan(
     if status == "confirmed":
         _supersede_confirmed(session)
     session.add(row)
+    session.flush()
+    for s in plan_session_rows(plan.sessions):
+        s.plan_id = row.id
+        session.add(s)
     session.flush()
     return row.id
 
@@ -107,6 +114,9 @@ def plan_document(session: Session, plan_id: int) -> Plan:
     doc: dict[str, Any] = dict(row.doc)
     if row.meetings or "meetings" in doc:
         doc["meetings"] = [m.doc for m in row.meetings]
+    sessions = plan_session_docs(session, plan_id)
+    if sessions or "sessions" in doc:
+        doc["sessions"] = sessions
     return load_plan(doc)
 
 
@@ -143,3 +153,11 @@ def confirmed_meetings(session: Session) -> list[Meeting]:
             meeting = Meeting.model_validate({**m.doc, "status": "confirmed"})
         out.append(meeting)
     return out
+
+
+def confirmed_sessions(session: Session) -> list[PlanSession]:
+    """The confirmed plan's sessions, as the next re-plan's ``existing_sessions``."""
+    row = latest_plan(session, "confirmed")
+    if row is None:
+        return []
+    return sessions_as_existing(plan_session_docs(session, row.id))

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.domain import Case, Facilitator, Party, Problem, Venue
 from scheduler.formats import load_problem
+from scheduler.storage.journeys import attach_sessions, case_doc_without_sessions, put_sessions
 from scheduler.storage.models import (
     CaseRow,
     FacilitatorRow,
@@ -102,6 +103,7 @@ def import_problem(
     old_cases = _upsert(session, CaseRow, problem.cases, _case_values, summary.cases)
     session.flush()  # new cases exist before their parties point at them
     summary.kept += _put_parties(session, problem, summary.parties, replace)
+    put_sessions(session, problem, replace=replace)
     # Cases go after their parties, so the summary counts the parties removed with them.
     summary.kept += _drop_or_keep(session, old_cases, len(problem.cases), summary.cases, replace)
     summary.kept += _put_keep_apart(session, problem, summary.keep_apart, replace)
@@ -137,7 +139,7 @@ def _venue_values(v: Venue) -> dict[str, Any]:
 
 
 def _case_values(c: Case) -> dict[str, Any]:
-    doc = c.to_doc()
+    doc = case_doc_without_sessions(c.to_doc())
     doc["parties"] = []
     return {
         "reference": c.reference,
@@ -296,10 +298,11 @@ def _case_docs(session: Session) -> list[dict[str, Any]]:
     parties: dict[str, list[dict[str, Any]]] = {}
     for row in session.scalars(select(PartyRow).order_by(PartyRow.case_id, PartyRow.position)):
         parties.setdefault(row.case_id, []).append(party_doc(row))
-    return [
+    docs = [
         {**row.doc, "parties": parties.get(row.id, [])}
         for row in session.scalars(select(CaseRow).order_by(CaseRow.position))
     ]
+    return attach_sessions(session, docs)
 
 
 def party_doc(row: PartyRow) -> dict[str, Any]:

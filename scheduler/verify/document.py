@@ -8,6 +8,11 @@ from scheduler.domain import Meeting
 from scheduler.verify.pinned import PIN_RELEASED, pinned_existing, released_cases
 from scheduler.verify.plan_context import Context, attending
 from scheduler.verify.rules import same_arrangement
+from scheduler.verify.session_document import (
+    check_session_rows,
+    check_session_status,
+    check_session_warnings,
+)
 from scheduler.verify.violation import Violation
 
 
@@ -19,13 +24,19 @@ def check_cases_once(ctx: Context) -> list[Violation]:
     out = []
     known = ctx.problem.case_by_id
     seen = Counter([m.case for m in ctx.plan.meetings] + [u.case for u in ctx.plan.unscheduled])
+    # Journeys: a case without a conference is scheduled by its sessions (once).
+    in_meetings = {m.case for m in ctx.plan.meetings}
+    for c in {s.case for s in ctx.plan.sessions}:
+        case = known.get(c)
+        if case is not None and not case.conference and c not in in_meetings:
+            seen[c] += 1
     if ctx.plan.problem != ctx.problem.name:
         out.append(
             _plan(None, f"plan is for problem {ctx.plan.problem!r}, not {ctx.problem.name!r}")
         )
     for c in known:
         if seen[c] == 0:
-            out.append(_plan(c, "case is neither in meetings nor in unscheduled"))
+            out.append(_plan(c, "case is neither scheduled nor in unscheduled"))
         elif seen[c] > 1:
             out.append(_plan(c, f"case appears {seen[c]} times in meetings and unscheduled"))
     for c in seen:
@@ -158,17 +169,17 @@ def check_status(ctx: Context) -> list[Violation]:
 def check_warnings(ctx: Context) -> list[Violation]:
     out = []
     pins = pinned_existing(ctx)
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str, str | None]] = Counter()
     for w in ctx.plan.warnings:
-        seen[(w.code, w.case)] += 1
+        seen[(w.code, w.case, w.session)] += 1
         if not w.code.strip() or not w.message.strip():
             out.append(_plan(w.case, "warning with an empty code or message"))
         if w.case not in ctx.problem.case_by_id:
             out.append(_plan(w.case, f"warning {w.code} names no case of the problem"))
-        elif w.code == PIN_RELEASED and w.case not in pins:
+        elif w.code == PIN_RELEASED and w.session is None and w.case not in pins:
             out.append(_plan(w.case, f"{PIN_RELEASED} warning, but the case had no pinned meeting"))
-    for (code, c), n in seen.items():
-        if n > 1 and code == PIN_RELEASED:
+    for (code, c, sid), n in seen.items():
+        if n > 1 and code == PIN_RELEASED and sid is None:
             out.append(_plan(c, f"{n} {PIN_RELEASED} warnings for one case"))
     return out
 
@@ -219,4 +230,7 @@ DOCUMENT_CHECKS = (
     check_status,
     check_warnings,
     check_solver_bound,
+    check_session_rows,
+    check_session_status,
+    check_session_warnings,
 )

@@ -8,6 +8,7 @@ from collections import Counter
 from scheduler.domain import Meeting, Objective, Plan, Problem
 from scheduler.geo import haversine_km
 from scheduler.verify.plan_context import attending
+from scheduler.verify.session_objective import session_disruption, session_soft_cost, whole_cases
 
 
 def _km_up(km: float) -> int:
@@ -67,10 +68,14 @@ def compute_objective(problem: Problem, plan: Plan) -> Objective:
         and m.venue in problem.venue_by_id
         and all(f in problem.facilitator_by_id for f in m.facilitators)
     ]
-    priority = sum(problem.case_by_id[c].priority for c in {m.case for m in ok})
-    soft = sum(meeting_cost(problem, m) for m in ok)
+    # Journeys: a case counts when scheduled whole (conference if any, and every session).
+    whole = whole_cases(problem, plan, {m.case for m in ok})
+    priority = sum(problem.case_by_id[c].priority for c in whole)
+    soft = sum(meeting_cost(problem, m) for m in ok) + session_soft_cost(problem, plan)
     load = Counter(f for m in ok for f in dict.fromkeys(m.facilitators))
     soft += problem.policy.weights.max_load * max(load.values(), default=0)
     return Objective(
-        disruption=disruption(problem, plan), scheduled_priority=priority, soft_cost=soft
+        disruption=disruption(problem, plan) + session_disruption(problem, plan),
+        scheduled_priority=priority,
+        soft_cost=soft,
     )

@@ -11,7 +11,7 @@ PIN_RELEASED = "PIN_RELEASED"
 
 
 def released_cases(plan: Plan) -> set[str]:
-    return {w.case for w in plan.warnings if w.code == PIN_RELEASED}
+    return {w.case for w in plan.warnings if w.code == PIN_RELEASED and w.session is None}
 
 
 def pinned_existing(ctx: Context) -> dict[str, Meeting]:
@@ -35,6 +35,11 @@ def broken_pins(ctx: Context) -> dict[str, list[Violation]]:
     for v in hard_rule_violations(probe):
         for c in v.cases:
             out.setdefault(c, []).append(v)
+    # Journeys: a pinned conference may clash with a pinned session (S2–S7).
+    from scheduler.verify.session_pins import conference_pins_broken_by_sessions
+
+    for c, vs in conference_pins_broken_by_sessions(ctx).items():
+        out.setdefault(c, []).extend(vs)
     return out
 
 

@@ -99,6 +99,21 @@ class Context:
                 out.append((m, case, venue, self.timing(m, case)))
         return out
 
+    # ---- case journeys (spec journeys.md) -----------------------------------------
+    @cached_property
+    def session_uses(self) -> list:  # type: ignore[type-arg]
+        """The plan's checkable sessions with their windows (`engagements.SessionUse`)."""
+        from scheduler.verify.engagements import session_uses
+
+        return session_uses(self)
+
+    @cached_property
+    def engagements(self) -> list:  # type: ignore[type-arg]
+        """Every checkable conference and session (`engagements.Engagement`)."""
+        from scheduler.verify.engagements import engagements
+
+        return engagements(self)
+
 
 def km(a, b) -> float:  # type: ignore[no-untyped-def]
     return haversine_km(a, b)

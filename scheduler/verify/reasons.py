@@ -16,6 +16,7 @@ from __future__ import annotations
 from scheduler.domain import Case, Problem
 from scheduler.verify.clauses import eligibility_problems, some_team_qualifies, venue_is_safe
 from scheduler.verify.plan_context import Context
+from scheduler.verify.session_places import session_has_place
 from scheduler.verify.violation import Violation
 
 STATIC_CODES = (
@@ -25,7 +26,9 @@ STATIC_CODES = (
     "NO_QUALIFIED_FACILITATOR",
     "NO_SAFE_VENUE",
 )
-ALL_CODES = (*STATIC_CODES, "NO_COMMON_TIME", "CAPACITY")
+ALL_CODES = (*STATIC_CODES, "NO_COMMON_TIME", "CAPACITY", "NO_PREPARATION_TIME")
+# "Could be scheduled alone" (or its conference could): false when a static check fails.
+ALONE_CODES = ("CAPACITY", "NO_PREPARATION_TIME")
 
 
 def static_failures(problem: Problem, case: Case) -> dict[str, str]:
@@ -35,7 +38,14 @@ def static_failures(problem: Problem, case: Case) -> dict[str, str]:
         out.setdefault(code, msg)
     if not some_team_qualifies(problem, case):
         out["NO_QUALIFIED_FACILITATOR"] = "no set of facilitators meets rule 2"
-    if not any(venue_is_safe(problem, case, v) for v in problem.venues):
+    if not case.conference:
+        # Journeys: read for the sessions of a case without a conference.
+        placeless = [s.id for s in case.sessions if not session_has_place(problem, case, s)]
+        if placeless:
+            out["NO_SAFE_VENUE"] = (
+                f"no allowed mode and place meets S4–S5 for session(s) {', '.join(placeless)}"
+            )
+    elif not any(venue_is_safe(problem, case, v) for v in problem.venues):
         out["NO_SAFE_VENUE"] = "no venue meets rules 4 to 6"
     return out
 
@@ -56,13 +66,22 @@ def check_reasons(ctx: Context) -> list[Violation]:
                 out.append(Violation("plan", case.id, f"unknown reason code {code}"))
             elif code in STATIC_CODES and code not in failing:
                 out.append(Violation("plan", case.id, f"{code} is given but does not hold"))
-            elif code == "CAPACITY" and failing:
+            elif code in ALONE_CODES and failing:
                 out.append(
                     Violation(
                         "plan",
                         case.id,
-                        "CAPACITY is given, but the case could not be "
+                        f"{code} is given, but the case could not be "
                         f"scheduled even alone: {'; '.join(failing.values())}",
+                    )
+                )
+            elif code == "NO_PREPARATION_TIME" and not (case.conference and case.sessions):
+                out.append(
+                    Violation(
+                        "plan",
+                        case.id,
+                        "NO_PREPARATION_TIME is given, but the case has "
+                        + ("no conference" if not case.conference else "no sessions"),
                     )
                 )
         if len(failing) == 1:

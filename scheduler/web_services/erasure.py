@@ -129,6 +129,8 @@ def _without(
             continue
         m = {**m, "attendance": [a for a in m["attendance"] if a["party"] not in gone]}
         meetings.append(m)
+    if "sessions" in doc:
+        doc["sessions"] = _sessions_without(problem, doc, meetings, unscheduled, gone, case_id)
     if case_id is None:
         for u in unscheduled:
             case = problem.case_by_id.get(u["case"])
@@ -144,6 +146,40 @@ def _without(
     doc["meetings"] = meetings
     doc["unscheduled"] = unscheduled
     return Plan.model_validate(doc)
+
+
+def _sessions_without(
+    problem: Any,
+    doc: dict[str, Any],
+    meetings: list[dict[str, Any]],
+    unscheduled: list[dict[str, Any]],
+    gone: set[str],
+    case_id: str | None,
+) -> list[dict[str, Any]]:
+    """Journeys: a case is scheduled whole or not at all, so a case that lost its
+    conference loses its sessions too, and a case without a conference whose victim or
+    offender is erased becomes unscheduled (``NO_CONSENT``)."""
+    kept_cases = {m["case"] for m in meetings}
+    listed = {u["case"] for u in unscheduled}
+    out = []
+    for s in doc["sessions"]:
+        case = problem.case_by_id.get(s["case"])
+        if case is None or s["case"] == case_id:
+            continue
+        if case.conference:
+            if s["case"] in kept_cases:
+                out.append(s)
+            continue
+        if not {p.id for p in case.principals} & gone:
+            out.append(s)
+        elif s["case"] not in listed:
+            listed.add(s["case"])
+            reason = {
+                "code": "NO_CONSENT",
+                "message": "a party withdrew and their details were erased",
+            }
+            unscheduled.append({"case": s["case"], "reasons": [reason]})
+    return out
 
 
 def _blank_party(session: Session, party_id: str, now: dt.datetime) -> None:

@@ -333,6 +333,192 @@ mutation("existing_bad_time_text", "existing[0].start", "YYYY-MM-DDTHH:MM")(
 )
 
 
+# ---- case journeys (spec journeys.md) ----------------------------------------------
+SESSIONS: list[Doc] = [
+    {"id": "C1-V1", "party": "P1", "modes": ["home", "venue", "video"], "duration_minutes": 60},
+    {"id": "C1-O1", "party": "P2", "modes": ["venue"], "duration_minutes": 90, "team": True},
+    {"id": "C1-V2", "party": "P1", "modes": ["video"], "duration_minutes": 45, "after": "C1-V1"},
+]
+
+# A pinned session of case C1 at venue V2, valid against the base with `SESSIONS`.
+EXISTING_SESSION: Doc = {
+    "case": "C1",
+    "session": "C1-O1",
+    "status": "pinned",
+    "mode": "venue",
+    "venue": "V2",
+    "room": "R1",
+    "start": "2027-03-09T14:00",
+    "end": "2027-03-09T15:30",
+    "facilitators": ["F4", "F3"],
+    "on_site": {"start": "2027-03-09T13:45", "end": "2027-03-09T15:45"},
+}
+
+
+def with_sessions(d: Doc) -> Doc:
+    """The base with three sessions on case C1 and one pinned existing session."""
+    case(d, 0)["sessions"] = copy.deepcopy(SESSIONS)
+    d["existing_sessions"] = [copy.deepcopy(EXISTING_SESSION)]
+    return d
+
+
+def journeys(fn: Callable[[Doc], Any]) -> Callable[[Doc], Any]:
+    """A mutation of the base with `with_sessions` applied first."""
+
+    def apply(d: Doc) -> None:
+        with_sessions(d)
+        fn(d)
+
+    return apply
+
+
+def session(d: Doc, j: int) -> Doc:
+    return case(d, 0)["sessions"][j]
+
+
+def ex_session(d: Doc) -> Doc:
+    return d["existing_sessions"][0]
+
+
+def _session_in_case_2(d: Doc) -> None:
+    case(d, 1)["sessions"] = [{"id": "C2-V1", "party": "P3", "duration_minutes": 30}]
+
+
+mutation("session_unknown_key", "cases[0].sessions[0].mode", "not a known key")(
+    journeys(lambda d: session(d, 0).update(mode="home"))
+)
+mutation("session_unknown_mode", "cases[0].sessions[0].modes[1]", "must be one of")(
+    journeys(lambda d: session(d, 0).update(modes=["home", "phone"]))
+)
+mutation("session_no_modes", "cases[0].sessions[0].modes", "must not be empty")(
+    journeys(lambda d: session(d, 0).update(modes=[]))
+)
+mutation("session_repeated_mode", "cases[0].sessions[0].modes[2]", "repeats the mode 'home'")(
+    journeys(lambda d: session(d, 0).update(modes=["home", "venue", "home"]))
+)
+mutation("session_zero_minutes", "cases[0].sessions[1].duration_minutes", "whole number ≥ 1")(
+    journeys(lambda d: session(d, 1).update(duration_minutes=0))
+)
+mutation("session_missing_duration", "cases[0].sessions[1].duration_minutes", "is required")(
+    journeys(lambda d: session(d, 1).pop("duration_minutes"))
+)
+mutation("session_team_as_text", "cases[0].sessions[1].team", "true or false")(
+    journeys(lambda d: session(d, 1).update(team="yes"))
+)
+mutation("session_duplicate_id", "cases[0].sessions[1].id", "duplicate session id")(
+    journeys(lambda d: session(d, 1).update(id="C1-V1"))
+)
+mutation("session_id_across_cases", "cases[1].sessions[0].id", "duplicate session id 'C1-V1'")(
+    journeys(
+        lambda d: case(d, 1).update(
+            sessions=[{"id": "C1-V1", "party": "P3", "duration_minutes": 30}]
+        )
+    )
+)
+mutation("session_party_of_other_case", "cases[0].sessions[0].party", "in case 'C2'")(
+    journeys(lambda d: session(d, 0).update(party="P3"))
+)
+mutation("session_party_unknown", "cases[0].sessions[0].party", "not in case 'C1'")(
+    journeys(lambda d: session(d, 0).update(party="P404"))
+)
+mutation("session_party_supporter", "cases[4].sessions[0].party", "not the supporter 'P11'")(
+    lambda d: case(d, 4).update(sessions=[{"id": "C5-S1", "party": "P11", "duration_minutes": 30}])
+)
+mutation("session_after_itself", "cases[0].sessions[2].after", "names the session itself")(
+    journeys(lambda d: session(d, 2).update(after="C1-V2"))
+)
+mutation("session_after_unknown", "cases[0].sessions[2].after", "'C1-X9' is not one")(
+    journeys(lambda d: session(d, 2).update(after="C1-X9"))
+)
+mutation("session_after_other_case", "cases[0].sessions[2].after", "in case 'C2'")(
+    journeys(lambda d: (_session_in_case_2(d), session(d, 2).update(after="C2-V1")))
+)
+mutation("session_after_cycle", "cases[0].sessions[0].after", "makes a cycle")(
+    journeys(lambda d: session(d, 0).update(after="C1-V2"))
+)
+mutation("no_conference_no_sessions", "cases[1].sessions", "at least one session")(
+    lambda d: case(d, 1).update(conference=False)
+)
+mutation("conference_as_text", "cases[0].conference", "true or false")(
+    journeys(lambda d: case(d, 0).update(conference="no"))
+)
+mutation("party_address_not_text", "cases[0].parties[0].address", "must be text")(
+    lambda d: party(d, 0, 0).update(address=12)
+)
+mutation("party_address_blank", "cases[0].parties[0].address", "must not be blank")(
+    lambda d: party(d, 0, 0).update(address="   ")
+)
+mutation("negative_preparation_gap", "policy.preparation_gap_days", "whole number ≥ 0")(
+    lambda d: d["policy"].update(preparation_gap_days=-1)
+)
+mutation("negative_session_margin", "policy.session_margin_minutes", "whole number ≥ 0")(
+    lambda d: d["policy"].update(session_margin_minutes=-5)
+)
+mutation("negative_remote_weight", "policy.weights.remote_session", "whole number ≥ 0")(
+    lambda d: d["policy"].update(weights={"remote_session": -1})
+)
+mutation("zero_sessions_per_week", "facilitators[0].max_sessions_per_week", "whole number ≥ 1")(
+    lambda d: d["facilitators"][0].update(max_sessions_per_week=0)
+)
+mutation("existing_session_proposed", "existing_sessions[0].status", "confirmed or pinned")(
+    journeys(lambda d: ex_session(d).update(status="proposed"))
+)
+mutation("existing_session_unknown_key", "existing_sessions[0].lead", "not a known key")(
+    journeys(lambda d: ex_session(d).update(lead="F4"))
+)
+mutation("existing_session_unknown_case", "existing_sessions[0].case", "no case has id 'C99'")(
+    journeys(lambda d: ex_session(d).update(case="C99"))
+)
+mutation("existing_session_unknown", "existing_sessions[0].session", "has no session 'C1-Z'")(
+    journeys(lambda d: ex_session(d).update(session="C1-Z"))
+)
+mutation("existing_session_wrong_case", "existing_sessions[0].session", "belongs to case 'C1'")(
+    journeys(lambda d: ex_session(d).update(case="C2"))
+)
+mutation("existing_session_twice", "existing_sessions[1].session", "already has an entry")(
+    journeys(lambda d: d["existing_sessions"].append(copy.deepcopy(EXISTING_SESSION)))
+)
+mutation("existing_session_unknown_venue", "existing_sessions[0].venue", "no venue has id 'V9'")(
+    journeys(lambda d: ex_session(d).update(venue="V9"))
+)
+mutation("existing_session_unknown_room", "existing_sessions[0].room", "has no room 'R9'")(
+    journeys(lambda d: ex_session(d).update(room="R9"))
+)
+mutation("existing_session_venue_missing", "existing_sessions[0].venue", "required")(
+    journeys(lambda d: ex_session(d).pop("venue"))
+)
+mutation("existing_session_home_with_room", "existing_sessions[0].room", "only when mode is venue")(
+    journeys(lambda d: (ex_session(d).update(mode="home"), ex_session(d).pop("venue")))
+)
+mutation(
+    "existing_session_unknown_facilitator", "existing_sessions[0].facilitators[1]", "no facilitator"
+)(journeys(lambda d: ex_session(d).update(facilitators=["F4", "F99"])))
+mutation("existing_session_facilitator_twice", "existing_sessions[0].facilitators[1]", "twice")(
+    journeys(lambda d: ex_session(d).update(facilitators=["F4", "F4"]))
+)
+mutation(
+    "existing_session_no_facilitator", "existing_sessions[0].facilitators", "must not be empty"
+)(journeys(lambda d: ex_session(d).update(facilitators=[])))
+mutation("existing_session_off_grid", "existing_sessions[0].start", "15-minute grid")(
+    journeys(lambda d: ex_session(d).update(start="2027-03-09T14:05", end="2027-03-09T15:35"))
+)
+mutation("existing_session_backwards", "existing_sessions[0].end", "must be after start")(
+    journeys(lambda d: ex_session(d).update(end="2027-03-09T13:00"))
+)
+mutation("existing_session_in_gap", "existing_sessions[0].on_site.start", "does not exist")(
+    journeys(
+        lambda d: ex_session(d).update(
+            start="2027-03-28T02:00",
+            end="2027-03-28T03:30",
+            on_site={"start": "2027-03-28T01:45", "end": "2027-03-28T03:45"},
+        )
+    )
+)
+mutation("existing_session_bad_mode", "existing_sessions[0].mode", "must be one of")(
+    journeys(lambda d: ex_session(d).update(mode="phone"))
+)
+
+
 # ---- small files -------------------------------------------------------------------
 FILES: dict[str, tuple[str, str]] = {
     "malformed.json": ("", "not valid JSON"),
