@@ -6,6 +6,10 @@ a person leads with these words and keeps the code as small print.
 
 from __future__ import annotations
 
+import re
+
+from scheduler.domain import Case, Problem
+
 REASON_WORDS = {
     "NO_CONSENT": "not everyone who must take part has consented",
     "NOT_ELIGIBLE_DIRECT": "this case may not have a direct meeting",
@@ -19,3 +23,64 @@ REASON_WORDS = {
 
 def reason_words(code: str) -> str:
     return REASON_WORDS.get(code, code.replace("_", " ").lower())
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b(?!T)")
+_STARTS = re.compile(r"\bat (\d+) starts\b")
+_N_STARTS = re.compile(r"^(\d+) starts\b")
+
+
+def long_date(text: str) -> str:
+    """'2027-03-01' → '1 March 2027' (no locale)."""
+    m = _ISO_DATE.fullmatch(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return text
+    return f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def id_names(problem: Problem, case: Case | None = None) -> dict[str, str]:
+    """Id → 'Name (id)' for the case's parties, the facilitators, the venues and the cases.
+
+    An id that names two different kinds of record (ids are unique only within a kind)
+    is left as it is rather than guessed.
+    """
+    seen: dict[str, set[str]] = {}
+    named: dict[str, str] = {}
+
+    def add(kind: str, ident: str, text: str) -> None:
+        seen.setdefault(ident, set()).add(kind)
+        named[ident] = text
+
+    for c in problem.cases:
+        add("case", c.id, f"{c.reference} ({c.id})")
+    for c in [case] if case is not None else problem.cases:
+        for p in c.parties:
+            add("party", p.id, f"{p.name} ({p.id})")
+    for f in problem.facilitators:
+        add("facilitator", f.id, f"{f.name} ({f.id})")
+    for v in problem.venues:
+        add("venue", v.id, f"{v.name} ({v.id})")
+    return {i: t for i, t in named.items() if len(seen[i]) == 1}
+
+
+def humanise(text: str, problem: Problem, case: Case | None = None) -> str:
+    """An engine message for people: names beside ids, dates in words, no 'at 3 starts'."""
+    names = id_names(problem, case)
+    if names:
+        pattern = re.compile(
+            r"(?<![\w-])("
+            + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+            + r")(?![\w-])"
+        )
+        text = pattern.sub(lambda m: names[m.group(1)], text)
+    text = _ISO_DATE.sub(lambda m: long_date(m.group(0)), text)
+    text = _STARTS.sub(lambda m: f"at {_times(int(m.group(1)))}", text)
+    return _N_STARTS.sub(lambda m: _times(int(m.group(1))), text)
+
+
+def _times(n: int) -> str:
+    return f"{n} possible start time{'' if n == 1 else 's'}"

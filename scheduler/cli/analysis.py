@@ -7,40 +7,77 @@ import json
 import click
 
 from scheduler.cli.common import fail, read_problem
+from scheduler.domain import Problem
+
+
+def problem_from(problem_path: str | None, use_db: bool) -> Problem:
+    """PROBLEM, or the problem held in the database with --db (exactly one of them)."""
+    if use_db == bool(problem_path):
+        raise fail("give either PROBLEM or --db")
+    if problem_path:
+        return read_problem(problem_path)
+    from scheduler.storage.db import make_engine, transaction
+    from scheduler.storage.problems import NoProblemError, export_problem
+
+    with transaction(make_engine()) as session:
+        try:
+            return export_problem(session)
+        except NoProblemError as exc:
+            raise fail(f"no problem in the database: {exc}") from None
 
 
 @click.command("explain")
-@click.argument("problem_path", metavar="PROBLEM")
+@click.argument("problem_path", metavar="[PROBLEM]", required=False)
+@click.option("--db", "use_db", is_flag=True, help="Use the problem held in the database.")
 @click.option("--case", "case_id", required=True, help="The case id, e.g. C12.")
-def explain_command(problem_path: str, case_id: str) -> None:
-    """What each rule removes from one case's options, and the verdict."""
+@click.option("--detail", is_flag=True, help="Also show each count as a table, rule by rule.")
+def explain_command(problem_path: str | None, use_db: bool, case_id: str, detail: bool) -> None:
+    """Whether one case can be scheduled and, if not, why; then what narrows its options."""
     from rich.console import Console
+    from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
 
     from scheduler.engine.explain import explain
+    from scheduler.wording import humanise
 
-    problem = read_problem(problem_path)
+    problem = problem_from(problem_path, use_db)
     try:
         ex = explain(problem, case_id)
     except KeyError as exc:
         raise fail(str(exc.args[0])) from None
-    console = Console()
+    case = problem.case_by_id[case_id]
+    console = Console(highlight=False)
+    style = "green" if ex.placeable else "red"
+    console.print(
+        f"[bold]Case {escape(case.reference)}[/bold] [dim]({escape(case_id)})[/dim]: "
+        f"[bold {style}]{escape(ex.headline)}[/bold {style}]."
+    )
+    for line in ex.why:
+        console.print(f"Why: {escape(line)}")
+    console.print()
+    console.print("What narrows it down:")
     for funnel in ex.funnels:
-        table = Table(title=f"{case_id}: {funnel.name}", title_justify="left")
-        table.add_column("rule")
+        console.print(Padding(f"- {escape(funnel.sentence())}", (0, 0, 0, 2)))
+    if ex.needs:
+        needs = "; ".join(f"{humanise(label, problem, case)}: {n}" for label, n in ex.needs)
+        text = f"- At least one facilitator must meet each need (how many who may sit do): {needs}."
+        console.print(Padding(escape(text), (0, 0, 0, 2)))
+    if not detail:
+        console.print("[dim]Rule by rule, with counts: add --detail.[/dim]")
+        return
+    for funnel in ex.funnels:
+        table = Table(title=funnel.name, title_justify="left")
+        table.add_column("removed because they…")
+        table.add_column("rule", style="dim")
         table.add_column("removed", justify="right")
         table.add_column("left", justify="right")
         left = funnel.total
-        table.add_row("[dim]all[/dim]", "", str(left))
-        for label, n in funnel.steps:
+        table.add_row("[dim]all[/dim]", "", "", str(left))
+        for (label, n), rule in zip(funnel.steps, funnel.rules, strict=True):
             left -= n
-            table.add_row(label, str(n) if n else "[dim]0[/dim]", str(left))
+            table.add_row(escape(label), rule, str(n) if n else "[dim]0[/dim]", str(left))
         console.print(table)
-    if ex.needs:
-        needs = ", ".join(f"{label}: {n}" for label, n in ex.needs)
-        console.print(f"'at least one' needs (facilitators who may sit and meet it): {needs}")
-    style = "green" if not ex.reasons else "red"
-    console.print(f"[bold {style}]verdict:[/bold {style}] {ex.verdict}")
 
 
 @click.command("suggest")
