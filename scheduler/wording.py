@@ -6,7 +6,9 @@ a person leads with these words and keeps the code as small print.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 from scheduler.domain import Case, Problem
 
@@ -84,3 +86,62 @@ def humanise(text: str, problem: Problem, case: Case | None = None) -> str:
 
 def _times(n: int) -> str:
     return f"{n} possible start time{'' if n == 1 else 's'}"
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def when(local: dt.datetime) -> str:
+    """'Friday 12 March 2027 at 09:45' (no locale)."""
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year} "
+        f"at {local:%H:%M}"
+    )
+
+
+def _place(problem: Problem, start: dt.datetime, venue: str, lead: str) -> str:
+    v = problem.venue_by_id.get(venue)
+    f = problem.facilitator_by_id.get(lead)
+    led = f" led by {f.name}" if f else ""
+    return f"{when(start)} at {v.name if v else venue}{led}"
+
+
+def _case_name(problem: Problem, case_id: str) -> str:
+    c = problem.case_by_id.get(case_id)
+    return f"{c.reference} ({case_id})" if c else case_id
+
+
+def advice_lines(problem: Problem, advice: Any) -> list[str]:
+    """What it would take to place a case (a `make_room.Advice`), in plain words."""
+    name = _case_name(problem, advice.case_id)
+    case = problem.case_by_id.get(advice.case_id)
+    if advice.placements:
+        return [f"{name} fits the plan as it stands: {len(advice.placements)} free option(s)."]
+    if not advice.make_room:
+        out = [f"No free time and place fits {name}, and moving other meetings would not help:"]
+        for r in advice.reasons:
+            out.append(
+                f"{reason_words(r.code).capitalize()}: {humanise(r.message, problem, case)} ({r.code})."
+            )
+        return out
+    n = min(len(r.moves) for r in advice.make_room)
+    out = [
+        f"No free time and place fits {name} as the plan stands, but moving "
+        f"{'one other meeting' if n == 1 else 'two other meetings'} would make room "
+        "(nothing has been moved):"
+    ]
+    for i, option in enumerate(advice.make_room, start=1):
+        moved = " and ".join(
+            f"{_case_name(problem, m.case_id)}, {'not yet confirmed' if m.status == 'proposed' else m.status}, "
+            f"now {_place(problem, m.now.start, m.now.venue, m.now.lead)}"
+            for m in option.moves
+        )
+        p = option.placement
+        line = f"{i}. Move {moved}. {name} could then go on {_place(problem, p.start, p.venue, p.lead)}"
+        for m in option.moves:
+            if m.to is None:
+                line += f"; {_case_name(problem, m.case_id)} would then need another time, and none is free"
+            else:
+                line += f"; {_case_name(problem, m.case_id)} could move to {_place(problem, m.to.start, m.to.venue, m.to.lead)}"
+        out.append(line + ".")
+    return out

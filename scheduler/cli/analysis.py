@@ -7,7 +7,7 @@ import json
 import click
 
 from scheduler.cli.common import fail, read_problem
-from scheduler.domain import Problem
+from scheduler.domain import Plan, Problem
 
 
 def problem_from(problem_path: str | None, use_db: bool) -> Problem:
@@ -81,53 +81,81 @@ def explain_command(problem_path: str | None, use_db: bool, case_id: str, detail
 
 
 @click.command("suggest")
-@click.argument("problem_path", metavar="PROBLEM")
+@click.argument("problem_path", metavar="[PROBLEM]", required=False)
+@click.option(
+    "--db", "use_db", is_flag=True, help="Use the database: its problem and plan in force."
+)
 @click.option("--case", "case_id", required=True, help="The case to place.")
 @click.option("--plan", "plan_path", metavar="PLAN.json", help="Current plan (default: pins only).")
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print the placements as plan meetings.")
 def suggest_command(
-    problem_path: str, case_id: str, plan_path: str | None, k: int, as_json: bool
+    problem_path: str | None,
+    use_db: bool,
+    case_id: str,
+    plan_path: str | None,
+    k: int,
+    as_json: bool,
 ) -> None:
-    """The best k placements of one case against a plan, moving nobody else."""
+    """The best k placements of one case against a plan, moving nobody else.
+
+    When none is free, says which one or two other meetings would have to move to make
+    room (moving nothing), or why moving others would not help.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    from scheduler.engine.suggest import suggest
-    from scheduler.formats import DocumentError, load_plan
+    from scheduler.engine.suggest import Suggester
+    from scheduler.wording import advice_lines
 
-    problem = read_problem(problem_path)
-    plan = None
-    if plan_path:
-        try:
-            with open(plan_path, encoding="utf-8") as fh:
-                plan = load_plan(fh.read())
-        except (OSError, DocumentError) as exc:
-            raise fail(f"{plan_path}: {exc}") from None
-    try:
-        found = suggest(problem, plan, case_id, k)
-    except KeyError as exc:
-        raise fail(str(exc.args[0])) from None
+    problem = problem_from(problem_path, use_db)
+    plan = _plan_from(plan_path, use_db)
+    if case_id not in problem.case_by_id:
+        raise fail(f"no case {case_id!r} in problem {problem.name!r}")
+    suggester = Suggester(problem)
+    found = suggester.suggest(plan, case_id, k)
     if as_json:
         click.echo(json.dumps([p.to_meeting(problem).to_doc() for p in found], indent=1))
         return
     if not found:
-        click.echo(f"no feasible placement for {case_id}; try `rjsched explain --case {case_id}`")
+        for line in advice_lines(problem, suggester.advise(plan, case_id)):
+            click.echo(line)
         return
-    table = Table(title=f"{case_id}: best {len(found)} placements")
+    case = problem.case_by_id[case_id]
+    table = Table(title=f"{case.reference} ({case_id}): best {len(found)} placements")
     for col in ("start", "venue", "room", "waiting", "lead", "co", "soft cost"):
         table.add_column(col)
     for p in found:
+        venue = problem.venue_by_id[p.venue]
         table.add_row(
-            f"{p.start:%Y-%m-%d %H:%M}",
-            p.venue,
+            f"{p.start:%a %d %b %Y %H:%M}",
+            f"{venue.name} [dim]({p.venue})[/dim]",
             p.room,
             "/".join(p.waiting),
-            p.lead,
-            ", ".join(p.cos),
+            f"{problem.facilitator_by_id[p.lead].name} [dim]({p.lead})[/dim]",
+            ", ".join(problem.facilitator_by_id[c].name for c in p.cos),
             str(p.cost),
         )
     Console().print(table)
+
+
+def _plan_from(plan_path: str | None, use_db: bool) -> Plan | None:
+    from scheduler.formats import DocumentError, load_plan
+
+    if plan_path:
+        try:
+            with open(plan_path, encoding="utf-8") as fh:
+                return load_plan(fh.read())
+        except (OSError, DocumentError) as exc:
+            raise fail(f"{plan_path}: {exc}") from None
+    if not use_db:
+        return None
+    from scheduler.storage.db import make_engine, transaction
+    from scheduler.storage.plans import current_plan, plan_document
+
+    with transaction(make_engine()) as session:
+        row = current_plan(session)
+        return plan_document(session, row.id) if row is not None else None
 
 
 def _ints(text: str) -> list[int]:

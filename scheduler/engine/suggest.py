@@ -1,4 +1,5 @@
-"""The best placements for one case against a plan, moving nobody else."""
+"""The best placements for one case against a plan, moving nobody else; and, when there
+are none, what it would take (`advise`, see `make_room`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from scheduler.domain import Plan, Problem
 from scheduler.engine import options as opt
+from scheduler.engine.make_room import Advice, what_it_would_take
 from scheduler.engine.options import Options
 from scheduler.engine.placement import Occupancy, Placement, search
 from scheduler.timeutil import Clock, Horizon
@@ -47,6 +49,12 @@ class Suggester:
             self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
         )
 
+    def advise(self, plan: Plan | None, case_id: str, k: int = 3) -> Advice:
+        """Free placements; else which one or two meetings would have to move; else why not."""
+        return what_it_would_take(
+            self.problem, plan, _known(self.problem, case_id), self.options, k=k
+        )
+
 
 def _shared_context(problem: Problem):  # type: ignore[no-untyped-def]
     """The pre-filter's per-problem context, built the way `options.build_options` builds it.
@@ -72,6 +80,11 @@ def _shared_context(problem: Problem):  # type: ignore[no-untyped-def]
         return opt._Context(*(known[n]() for n in names))
     except (AttributeError, TypeError):
         return None
+
+
+def advise(problem: Problem, plan: Plan | None, case_id: str, k: int = 3) -> Advice:
+    """`Suggester.advise` for a one-off question (see `make_room`)."""
+    return Suggester(problem).advise(plan, case_id, k)
 
 
 def _known(problem: Problem, case_id: str) -> str:
