@@ -45,9 +45,10 @@ def _summary(plan: Plan) -> str:
 def print_unscheduled(problem: Problem, plan: Plan, *, stderr: bool) -> None:
     """The unscheduled cases as a table: reference, priority, why in plain words."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    from scheduler.wording import reason_words
+    from scheduler.wording import humanise, reason_words
 
     console = Console(stderr=stderr, highlight=False)
     if not plan.unscheduled:
@@ -62,10 +63,12 @@ def print_unscheduled(problem: Problem, plan: Plan, *, stderr: bool) -> None:
     for u in rows:
         case = problem.case_by_id.get(u.case)
         why = "\n".join(
-            f"{reason_words(r.code).capitalize()}: {r.message} [dim]({r.code})[/dim]"
+            f"{reason_words(r.code).capitalize()}: {escape(humanise(r.message, problem, case))}"
+            f" [dim]({r.code})[/dim]"
             for r in u.reasons
         )
-        table.add_row(case.reference if case else u.case, str(case.priority) if case else "", why)
+        name = f"{escape(case.reference)}\n[dim]{escape(u.case)}[/dim]" if case else escape(u.case)
+        table.add_row(name, str(case.priority) if case else "", why)
     console.print(table)
     console.print("[dim]Why, in detail, for one case: rjsched explain --db --case <id>[/dim]")
 
