@@ -291,12 +291,20 @@ def merge_sheets(
 
 
 def _dedupe(issues: list[CellIssue]) -> list[CellIssue]:
+    """Each problem once, in reading order: sheet, row, then column as in the guide."""
     out, seen = [], set()
     for i in issues:
         if (i.path, i.reason) not in seen:
             seen.add((i.path, i.reason))
             out.append(i)
-    return out
+
+    def order(i: CellIssue) -> tuple[int, int, int]:
+        sheet = KINDS.index(i.sheet) if i.sheet in KINDS else -1
+        names = [c.name for c in SHEETS.get(i.sheet or "", [])]
+        column = names.index(i.column) if i.column in names else len(names)
+        return sheet, i.row or 0, column
+
+    return sorted(out, key=order)
 
 
 def _upsert(doc: dict[str, Any], kind: str, rows: list[_Row], locate: dict[str, _Row]) -> None:
