@@ -369,8 +369,15 @@ def _locate(issue: Issue, locate: dict[str, _Row]) -> CellIssue:
         return CellIssue(row.sheet, row.number, None, reason)
     if column is None and rest:
         return CellIssue(row.sheet, row.number, None, f"{rest}: {reason}")
-    if reason == "is required" and column:
+    if reason == "is required" and column and rest == COLUMNS[row.sheet][column].path:
         reason += ": fill in this cell" if column in row.raw else ": add this column to the sheet"
+    elif reason == "is required" and column:  # a group of columns: home_lat and home_lon
+        group = [c.name for c in SHEETS[row.sheet] if c.path and c.key == rest]
+        reason += f": fill in {' and '.join(group)}" if len(group) > 1 else ""
+    elif column and COLUMNS[row.sheet][column].read in MULTILINE:
+        inside = rest[len(COLUMNS[row.sheet][column].path) :].lstrip(".")
+        if inside:  # where inside the cell's JSON
+            reason = f"at {inside}: {reason}"
     return CellIssue(row.sheet, row.number, column, reason, value)
 
 
