@@ -319,3 +319,23 @@ def test_docs_table_is_generated_from_the_columns():
     block = re.search(r"<!-- csv-guide:start -->\n(.*?)<!-- csv-guide:end -->", text, re.S)
     assert block, "docs/web.md lost its csv-guide markers"
     assert block.group(1) == markdown_guide(), "regenerate with csv_columns.markdown_guide()"
+
+
+def test_json_cell_problem_says_where_inside_the_cell():
+    avail = '{"weekly": [{"days": ["mon"], "from": "09:00", "to": "25:00"}]}'
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [[*FAC_HEAD.strip().split(","), "availability"], [*GOOD_FAC.strip().split(","), avail]]
+    )
+    issue = at(issues_of({"facilitators": out.getvalue()}), "facilitators", 2, "availability")
+    assert issue.problem.startswith("at weekly[0].to: ")
+
+
+def test_a_missing_group_names_its_columns():
+    issue = at(
+        issues_of({"venues": "id,name,kind,rooms,waiting_rooms\nVX,Hall,community,R1:5,W1;W2\n"}),
+        "venues",
+        2,
+        "lat",
+    )
+    assert issue.problem == "is required: fill in lat and lon"
