@@ -113,6 +113,13 @@ def test_solve_db_replans_a_confirmed_plan_and_fresh_warns(sqlite_env: str) -> N
     assert replanned.objective.disruption == 0
     kept = {m.case: (m.start, m.venue) for m in replanned.meetings}
     assert all(kept.get(m.case) == (m.start, m.venue) for m in before.meetings)
+    # A meeting kept exactly as it was carries no "meeting changed" warning.
+    from scheduler.jobs.replan_problem import describe_changes
+
+    unchanged = set(describe_changes(before.meetings, replanned).unchanged)
+    assert not [
+        w for w in replanned.warnings if w.code == "MEETING_CHANGED" and w.case in unchanged
+    ]
     fresh = _solve("--db", "--fresh", "--time-limit", "2", "-q")
     assert fresh.exit_code == 0, fresh.output
     assert f"warning: --fresh ignores confirmed plan {confirmed_id}" in fresh.stderr
