@@ -33,7 +33,14 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 30.0
     mail_from: str = "scheduler@rj-scheduler.example.org"
     service_name: str = "the Restorative Justice Service"
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="the address the web app serves on"
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="the address people open links in emails on (RJSCHED_PUBLIC_URL), "
+        "e.g. https://rj.example.gov.uk; default base_url",
+    )
     timezone: str = "Europe/London"
     solver_time_limit_seconds: float = 60.0
     solver_workers: int = 2

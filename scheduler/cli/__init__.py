@@ -39,11 +39,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "explain": (
         "scheduler.cli.analysis:explain_command",
-        "What each rule removes from one case's options.",
+        "Whether one case can be scheduled and, if not, why.",
     ),
     "suggest": (
         "scheduler.cli.analysis:suggest_command",
-        "The best k placements of one case against a plan.",
+        "The best placements of one case, or what it would take.",
     ),
     "bench": ("scheduler.cli.analysis:bench_command", "Engine vs greedy on generated problems."),
     "confirm": (

@@ -7,90 +7,155 @@ import json
 import click
 
 from scheduler.cli.document_io import fail, read_problem
+from scheduler.domain import Plan, Problem
+
+
+def problem_from(problem_path: str | None, use_db: bool) -> Problem:
+    """PROBLEM, or the problem held in the database with --db (exactly one of them)."""
+    if use_db == bool(problem_path):
+        raise fail("give either PROBLEM or --db")
+    if problem_path:
+        return read_problem(problem_path)
+    from scheduler.storage.db import make_engine, transaction
+    from scheduler.storage.problems import NoProblemError, export_problem
+
+    with transaction(make_engine()) as session:
+        try:
+            return export_problem(session)
+        except NoProblemError as exc:
+            raise fail(f"no problem in the database: {exc}") from None
 
 
 @click.command("explain")
-@click.argument("problem_path", metavar="PROBLEM")
+@click.argument("problem_path", metavar="[PROBLEM]", required=False)
+@click.option("--db", "use_db", is_flag=True, help="Use the problem held in the database.")
 @click.option("--case", "case_id", required=True, help="The case id, e.g. C12.")
-def explain_command(problem_path: str, case_id: str) -> None:
-    """What each rule removes from one case's options, and the verdict."""
+@click.option("--detail", is_flag=True, help="Also show each count as a table, rule by rule.")
+def explain_command(problem_path: str | None, use_db: bool, case_id: str, detail: bool) -> None:
+    """Whether one case can be scheduled and, if not, why; then what narrows its options."""
     from rich.console import Console
+    from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
 
     from scheduler.engine.explain import explain
+    from scheduler.wording import humanise
 
-    problem = read_problem(problem_path)
+    problem = problem_from(problem_path, use_db)
     try:
         ex = explain(problem, case_id)
     except KeyError as exc:
         raise fail(str(exc.args[0])) from None
-    console = Console()
+    case = problem.case_by_id[case_id]
+    console = Console(highlight=False)
+    style = "green" if ex.placeable else "red"
+    console.print(
+        f"[bold]Case {escape(case.reference)}[/bold] [dim]({escape(case_id)})[/dim]: "
+        f"[bold {style}]{escape(ex.headline)}[/bold {style}]."
+    )
+    for line in ex.why:
+        console.print(f"Why: {escape(line)}")
+    console.print()
+    console.print("What narrows it down:")
     for funnel in ex.funnels:
-        table = Table(title=f"{case_id}: {funnel.name}", title_justify="left")
-        table.add_column("rule")
+        console.print(Padding(f"- {escape(funnel.sentence())}", (0, 0, 0, 2)))
+    if ex.needs:
+        needs = "; ".join(f"{humanise(label, problem, case)}: {n}" for label, n in ex.needs)
+        text = f"- At least one facilitator must meet each need (how many who may sit do): {needs}."
+        console.print(Padding(escape(text), (0, 0, 0, 2)))
+    if not detail:
+        console.print("[dim]Rule by rule, with counts: add --detail.[/dim]")
+        return
+    for funnel in ex.funnels:
+        table = Table(title=funnel.name, title_justify="left")
+        table.add_column("removed because they…")
+        table.add_column("rule", style="dim")
         table.add_column("removed", justify="right")
         table.add_column("left", justify="right")
         left = funnel.total
-        table.add_row("[dim]all[/dim]", "", str(left))
-        for label, n in funnel.steps:
+        table.add_row("[dim]all[/dim]", "", "", str(left))
+        for (label, n), rule in zip(funnel.steps, funnel.rules, strict=True):
             left -= n
-            table.add_row(label, str(n) if n else "[dim]0[/dim]", str(left))
+            table.add_row(escape(label), rule, str(n) if n else "[dim]0[/dim]", str(left))
         console.print(table)
-    if ex.needs:
-        needs = ", ".join(f"{label}: {n}" for label, n in ex.needs)
-        console.print(f"'at least one' needs (facilitators who may sit and meet it): {needs}")
-    style = "green" if not ex.reasons else "red"
-    console.print(f"[bold {style}]verdict:[/bold {style}] {ex.verdict}")
 
 
 @click.command("suggest")
-@click.argument("problem_path", metavar="PROBLEM")
+@click.argument("problem_path", metavar="[PROBLEM]", required=False)
+@click.option(
+    "--db", "use_db", is_flag=True, help="Use the database: its problem and plan in force."
+)
 @click.option("--case", "case_id", required=True, help="The case to place.")
 @click.option("--plan", "plan_path", metavar="PLAN.json", help="Current plan (default: pins only).")
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print the placements as plan meetings.")
 def suggest_command(
-    problem_path: str, case_id: str, plan_path: str | None, k: int, as_json: bool
+    problem_path: str | None,
+    use_db: bool,
+    case_id: str,
+    plan_path: str | None,
+    k: int,
+    as_json: bool,
 ) -> None:
-    """The best k placements of one case against a plan, moving nobody else."""
+    """The best k placements of one case against a plan, moving nobody else.
+
+    When none is free, says which one or two other meetings would have to move to make
+    room (moving nothing), or why moving others would not help.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    from scheduler.engine.suggest import suggest
-    from scheduler.formats import DocumentError, load_plan
+    from scheduler.engine.suggest import Suggester
+    from scheduler.wording import advice_lines
 
-    problem = read_problem(problem_path)
-    plan = None
-    if plan_path:
-        try:
-            with open(plan_path, encoding="utf-8") as fh:
-                plan = load_plan(fh.read())
-        except (OSError, DocumentError) as exc:
-            raise fail(f"{plan_path}: {exc}") from None
-    try:
-        found = suggest(problem, plan, case_id, k)
-    except KeyError as exc:
-        raise fail(str(exc.args[0])) from None
+    problem = problem_from(problem_path, use_db)
+    plan = _plan_from(plan_path, use_db)
+    if case_id not in problem.case_by_id:
+        raise fail(f"no case {case_id!r} in problem {problem.name!r}")
+    suggester = Suggester(problem)
+    found = suggester.suggest(plan, case_id, k)
     if as_json:
         click.echo(json.dumps([p.to_meeting(problem).to_doc() for p in found], indent=1))
         return
     if not found:
-        click.echo(f"no feasible placement for {case_id}; try `rjsched explain --case {case_id}`")
+        for line in advice_lines(problem, suggester.advise(plan, case_id)):
+            click.echo(line)
         return
-    table = Table(title=f"{case_id}: best {len(found)} placements")
+    case = problem.case_by_id[case_id]
+    table = Table(title=f"{case.reference} ({case_id}): best {len(found)} placements")
     for col in ("start", "venue", "room", "waiting", "lead", "co", "soft cost"):
         table.add_column(col)
     for p in found:
+        venue = problem.venue_by_id[p.venue]
         table.add_row(
-            f"{p.start:%Y-%m-%d %H:%M}",
-            p.venue,
+            f"{p.start:%a %d %b %Y %H:%M}",
+            f"{venue.name} [dim]({p.venue})[/dim]",
             p.room,
             "/".join(p.waiting),
-            p.lead,
-            ", ".join(p.cos),
+            f"{problem.facilitator_by_id[p.lead].name} [dim]({p.lead})[/dim]",
+            ", ".join(problem.facilitator_by_id[c].name for c in p.cos),
             str(p.cost),
         )
     Console().print(table)
+
+
+def _plan_from(plan_path: str | None, use_db: bool) -> Plan | None:
+    from scheduler.formats import DocumentError, load_plan
+
+    if plan_path:
+        try:
+            with open(plan_path, encoding="utf-8") as fh:
+                return load_plan(fh.read())
+        except (OSError, DocumentError) as exc:
+            raise fail(f"{plan_path}: {exc}") from None
+    if not use_db:
+        return None
+    from scheduler.storage.db import make_engine, transaction
+    from scheduler.storage.plans import current_plan, plan_document
+
+    with transaction(make_engine()) as session:
+        row = current_plan(session)
+        return plan_document(session, row.id) if row is not None else None
 
 
 def _ints(text: str) -> list[int]:

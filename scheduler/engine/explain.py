@@ -1,6 +1,10 @@
-"""What rules out the options of one case, rule by rule, and the verdict.
+"""What rules out the options of one case, rule by rule, and the verdict in plain words.
 
-Three funnels of counts, each a total, the number each rule removes from what is left
+The verdict (`Explanation.headline`, `.why`) leads, with people and places by name;
+each funnel step is a plain phrase ("are never free at a time the case could start")
+with the spec's rule behind it kept beside it (`Funnel.rules`) as small print.
+
+Four funnels of counts, each a total, the number each rule removes from what is left
 (so the removals add up: total − Σ removed = remaining), and what remains:
 
 - facilitators: rule 2 clauses (custody, conflicts, S&C) → may sit on the case;
@@ -40,10 +44,32 @@ class Funnel:
     name: str
     total: int
     steps: list[tuple[str, int]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the spec's rule behind each step
+    note: str = ""  # what the total is of, when the name alone does not say
 
     @property
     def remaining(self) -> int:
         return self.total - sum(n for _, n in self.steps)
+
+    def add(self, label: str, rule: str, removed: int) -> None:
+        self.steps.append((label, removed))
+        self.rules.append(rule)
+
+    def sentence(self) -> str:
+        """'110 facilitators: 59 lack …, 47 are never free …; 4 left.' (steps removing none left out)."""
+        said = [f"{n} {_singular(label) if n == 1 else label}" for label, n in self.steps if n]
+        left = "none left" if self.remaining == 0 else f"{self.remaining} left"
+        body = ", ".join(said) if said else "nothing rules any out"
+        note = f"; {self.note}" if self.note else ""
+        return f"{self.name} ({self.total} in all{note}): {body}; {left}."
+
+
+_SINGULAR = {"are": "is", "have": "has", "lack": "lacks", "fall": "falls"}
+
+
+def _singular(label: str) -> str:
+    verb, _, rest = label.partition(" ")
+    return f"{_SINGULAR[verb]} {rest}" if verb in _SINGULAR else label
 
 
 @dataclass(frozen=True)
@@ -53,12 +79,40 @@ class Explanation:
     needs: list[tuple[str, int]]  # 'at least one' needs: how many who may sit meet each
     options: int  # feasible (start, venue) pairs alone, pinned meetings kept
     reasons: list[Reason]  # the codes the case would get if unscheduled; empty if placeable
+    problem: Problem | None = None  # for names in what people read
+
+    @property
+    def placeable(self) -> bool:
+        return not self.reasons
+
+    @property
+    def headline(self) -> str:
+        if not self.reasons:
+            n = self.options
+            return (
+                f"can be scheduled: {n} possible time{'s' if n != 1 else ''} and place"
+                f"{'s' if n != 1 else ''}, keeping the pinned meetings"
+            )
+        return "cannot be scheduled"
+
+    @property
+    def why(self) -> list[str]:
+        """Each reason in plain words, people and places by name, the code as small print."""
+        from scheduler.wording import humanise, reason_words
+
+        case = self.problem.case_by_id.get(self.case_id) if self.problem else None
+        out = []
+        for r in self.reasons:
+            detail = humanise(r.message, self.problem, case) if self.problem else r.message
+            out.append(f"{reason_words(r.code).capitalize()}: {detail} ({r.code})")
+        return out
 
     @property
     def verdict(self) -> str:
+        """The verdict in one line of plain words."""
         if not self.reasons:
-            return f"can be placed: {self.options} options (start, venue)"
-        return "; ".join(f"{r.code}: {r.message}" for r in self.reasons)
+            return self.headline
+        return f"{self.headline}. " + " ".join(self.why)
 
 
 def explain(problem: Problem, case_id: str, options: Options | None = None) -> Explanation:
@@ -73,45 +127,63 @@ def explain(problem: Problem, case_id: str, options: Options | None = None) -> E
     pins = [m for m in problem.existing if m.status == "pinned" and m.case != case_id]
     kept, _ = check_pins(options, pins)
     slots = feasible_slots(Occupancy(options, kept), case_id, o)
-    starts.steps.append(
-        ("pinned meetings, workload or travel", starts.remaining - len({s for s, _, _ in slots}))
+    starts.add(
+        "are taken by pinned meetings, or break a workload cap or travel between meetings",
+        "rules 8-10",
+        starts.remaining - len({s for s, _, _ in slots}),
     )
     funnels.append(starts)
     reasons = static_reasons(problem, case, o)
     if not reasons and not slots:
         reasons = [no_common_time(problem, case, o, bool(kept), options)]
     needs = [(n.label, len(n.members & set(o.team.cos))) for n in o.team.at_least_one]
-    return Explanation(case_id, funnels, needs, len(slots), reasons)
+    return Explanation(case_id, funnels, needs, len(slots), reasons, problem)
+
+
+def _dropper(f_: Funnel, left: list):  # type: ignore[no-untyped-def,type-arg]
+    """A `drop(label, rule, keep)` that filters `left` in place and records the step."""
+
+    def drop(label: str, rule: str, keep) -> None:  # type: ignore[no-untyped-def]
+        before = len(left)
+        left[:] = [x for x in left if keep(x)]
+        f_.add(label, rule, before - len(left))
+
+    return drop
 
 
 def _facilitators(options: Options, o: CaseOptions) -> Funnel:
     problem = options.problem
     case = problem.case_by_id[o.case_id]
-    left = [f for f in problem.facilitators]
-    f_ = Funnel("facilitators who may sit on the case", len(left))
-
-    def drop(label: str, keep) -> None:  # type: ignore[no-untyped-def]
-        nonlocal left
-        before = len(left)
-        left = [f for f in left if keep(f)]
-        f_.steps.append((label, before - len(left)))
-
+    left = list(problem.facilitators)
+    f_ = Funnel("Facilitators", len(left))
+    drop = _dropper(f_, left)
     if case.in_custody:
-        drop("rule 2: offender in custody, no prison skill", lambda f: f.has("prison"))
+        drop(
+            "lack the prison skill (the offender is in custody)",
+            "rule 2",
+            lambda f: f.has("prison"),
+        )
     drop(
-        "rule 2: declared conflict with a party",
+        "have declared a conflict with a party",
+        "rule 2",
         lambda f: not any(p.id in f.conflicts for p in case.parties),
     )
     if case.sensitive_complex:
         drop(
-            "rule 2: sensitive and complex, no sensitive_complex",
+            "lack the sensitive and complex skill this case needs",
+            "rule 2",
             lambda f: f.has("sensitive_complex"),
         )
     assert {f.id for f in left} == set(o.team.cos)
-    drop("rule 3: not free at any start", lambda f: f.id in o.facilitator_starts)
+    drop(
+        "are never free at a time the case could start",
+        "rule 3",
+        lambda f: f.id in o.facilitator_starts,
+    )
     usable = set(o.usable_facilitators)
     drop(
-        "rules 2, 6: no open safe venue in their reach that a whole team can reach",
+        "cannot reach a suitable open venue with a whole team",
+        "rules 2, 6",
         lambda f: f.id in usable,
     )
     return f_
@@ -121,47 +193,52 @@ def _leads(options: Options, o: CaseOptions) -> Funnel:
     problem = options.problem
     case = problem.case_by_id[o.case_id]
     left = [problem.facilitator_by_id[f] for f in o.team.cos]
-    f_ = Funnel(f"leads (needs an {lead_requirement(case)})", len(left))
-
-    def drop(label: str, keep) -> None:  # type: ignore[no-untyped-def]
-        nonlocal left
-        before = len(left)
-        left = [f for f in left if keep(f)]
-        f_.steps.append((label, before - len(left)))
-
-    drop("rule 2: foundation level", lambda f: f.level != "foundation")
+    f_ = Funnel("Possible leads", len(left), note=f"a lead must be an {lead_requirement(case)}")
+    drop = _dropper(f_, left)
+    drop("are at foundation level", "rule 2", lambda f: f.level != "foundation")
     if case.sensitive_complex:
-        drop("rule 2: sensitive and complex, not advanced", lambda f: f.level == "advanced")
+        drop(
+            "are not advanced (the case is sensitive and complex)",
+            "rule 2",
+            lambda f: f.level == "advanced",
+        )
     if case.offence in ("domestic_abuse", "sexual_harm"):
-        drop(f"rule 2: no {case.offence} skill", lambda f: f.has(case.offence))
+        words = case.offence.replace("_", " ")
+        drop(f"lack the {words} skill", "rule 2", lambda f: f.has(case.offence))
     assert {f.id for f in left} == set(o.team.leads)
     return f_
+
+
+_VENUE_LABELS = {
+    "custody": ("are the wrong custody setting for this case", "rule 5"),
+    "room_capacity": ("have no room big enough for everyone", "rule 4"),
+    "access": ("lack step-free access or a hearing loop an attendee needs", "rule 4"),
+    "separate_entrances": ("have no separate entrances", "rule 4"),
+    "exclusion_zones": ("are inside an offender's exclusion zone", "rule 6"),
+    "victim_locality": ("are too near a victim's home", "rule 6"),
+    "party_travel": ("are beyond an attendee's travel limit", "rule 6"),
+}
 
 
 def _venues(options: Options, o: CaseOptions) -> Funnel:
     problem = options.problem
     case = problem.case_by_id[o.case_id]
     left = list(problem.venues)
-    f_ = Funnel("venues", len(left))
-    labels = {
-        "custody": "rule 5: custody",
-        "room_capacity": "rule 4: no room big enough",
-        "access": "rule 4: step-free or hearing loop",
-        "separate_entrances": "rule 4: separate entrances",
-        "exclusion_zones": "rule 6: offender's exclusion zone",
-        "victim_locality": "rule 6: too near a victim's home",
-        "party_travel": "rule 6: beyond a party's travel limit",
-    }
+    f_ = Funnel("Venues", len(left))
+    drop = _dropper(f_, left)
     for rule in VENUE_RULES:
-        before = len(left)
-        left = [v for v in left if venue_rule_ok(problem, case, v, rule)]
-        f_.steps.append((labels[rule], before - len(left)))
-    before = len(left)
-    left = [v for v in left if o.venue_starts.get(v.id)]
-    f_.steps.append(("rule 3: closed at every start the attendees are free", before - len(left)))
-    before = len(left)
-    left = [v for v in left if any(v.id in r for r in o.reach.values())]
-    f_.steps.append(("rules 2, 3, 6: no qualified team can reach it when open", before - len(left)))
+        label, ref = _VENUE_LABELS[rule]
+        drop(label, ref, lambda v, r=rule: venue_rule_ok(problem, case, v, r))  # type: ignore[misc]
+    drop(
+        "are closed whenever the attendees are free",
+        "rule 3",
+        lambda v: bool(o.venue_starts.get(v.id)),
+    )
+    drop(
+        "cannot be reached, while open, by a qualified team",
+        "rules 2, 3, 6",
+        lambda v: any(v.id in r for r in o.reach.values()),
+    )
     return f_
 
 
@@ -183,22 +260,18 @@ def _starts(options: Options, o: CaseOptions) -> Funnel:
             if clock.is_clear(local):
                 grid.append(clock.instant(local))
         day += dt.timedelta(days=1)
-    f_ = Funnel("conference starts in the case's dates", len(grid))
+    f_ = Funnel("Start times in the case's dates", len(grid))
     left = grid
-
-    def drop(label: str, keep) -> None:  # type: ignore[no-untyped-def]
-        nonlocal left
-        before = len(left)
-        left = [s for s in left if keep(s)]
-        f_.steps.append((label, before - len(left)))
+    drop = _dropper(f_, left)
 
     def inside(s: int) -> bool:
         lo, hi = timing.hull(case, s)
         return horizon.start <= lo and hi <= horizon.end
 
-    drop("rule 3: windows outside the horizon", inside)
+    drop("would run outside the planning period", "rule 3", inside)
     drop(
-        "rule 3: windows across the clock change",
+        "would run across the clock change",
+        "rule 3",
         lambda s: ctx_clear(clock, horizon, *timing.hull(case, s)),
     )
     for side in ("victim", "offender"):
@@ -206,15 +279,18 @@ def _starts(options: Options, o: CaseOptions) -> Funnel:
         for p in people:
             avail = options.availability.parties[p.id]
             drop(
-                f"rule 3: {p.id} ({side} side) not available",
+                f"fall when {p.name} ({p.id}, {side} side) is not free",
+                "rule 3",
                 lambda s, a=avail, sd=side: a.contains(*timing.side_window(case, sd, s)),  # type: ignore[misc]
             )
     attendees = set(o.attendee_starts)
-    drop("rule 3 (other clauses)", lambda s: s in attendees)
+    drop("are ruled out by the rest of the presence rules", "rule 3", lambda s: s in attendees)
     open_ = {s for ss in o.venue_starts.values() for s in ss}
-    drop("rules 3–6: no safe venue open", lambda s: s in open_)
+    drop("have no suitable venue open", "rules 3-6", lambda s: s in open_)
     usable = set(o.starts)
     drop(
-        "rules 2, 3, 6: no qualified team free that can reach an open venue", lambda s: s in usable
+        "have no qualified team free that can reach an open venue",
+        "rules 2, 3, 6",
+        lambda s: s in usable,
     )
     return f_

@@ -1,9 +1,11 @@
-"""The best placements for one case against a plan, moving nobody else."""
+"""The best placements for one case against a plan, moving nobody else; and, when there
+are none, what it would take (`advise`, see `make_room`)."""
 
 from __future__ import annotations
 
 from scheduler.domain import Plan, Problem
 from scheduler.engine import options as opt
+from scheduler.engine.make_room import Advice, what_it_would_take
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options
 from scheduler.engine.placement import Placement, search
@@ -43,10 +45,21 @@ class Suggester:
             self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
         )
 
+    def advise(self, plan: Plan | None, case_id: str, k: int = 3) -> Advice:
+        """Free placements; else which one or two meetings would have to move; else why not."""
+        return what_it_would_take(
+            self.problem, plan, _known(self.problem, case_id), self.options, k=k
+        )
+
 
 def _shared_context(problem: Problem) -> opt._Context:
     """The pre-filter's per-problem context, built the way `options.build_options` builds it."""
     return opt.context(problem)
+
+
+def advise(problem: Problem, plan: Plan | None, case_id: str, k: int = 3) -> Advice:
+    """`Suggester.advise` for a one-off question (see `make_room`)."""
+    return Suggester(problem).advise(plan, case_id, k)
 
 
 def _known(problem: Problem, case_id: str) -> str:

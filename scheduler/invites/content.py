@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from scheduler.domain import Attendance, Case, Meeting, Problem, Venue
@@ -28,7 +29,11 @@ _MONTHS = (
 
 @dataclass(frozen=True)
 class Sender:
-    """The service's side of every invite (from the settings, passed in)."""
+    """The service's side of every invite (from the settings, passed in).
+
+    `base_url` is the address people open links on: the public address
+    (``RJSCHED_PUBLIC_URL``) when one is configured, else the address the app serves on.
+    """
 
     service_name: str
     mail_from: str
@@ -36,7 +41,8 @@ class Sender:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Sender:
-        return cls(settings.service_name, settings.mail_from, settings.base_url)
+        public = getattr(settings, "public_url", None) or settings.base_url
+        return cls(settings.service_name, settings.mail_from, public)
 
     @property
     def domain(self) -> str:
@@ -60,6 +66,11 @@ class EventContent:
     description: str
     url: str | None
     fingerprint: str
+    # What the recipient reads, fact by fact in their own terms (label → value), so an
+    # update can say what changed; and the outbox file's name (date, case, kind), which
+    # never leaves the service. Both absent from events stored by older versions.
+    facts: dict[str, str] = field(default_factory=dict)
+    file_label: str = ""
 
     @property
     def key(self) -> Key:
@@ -70,7 +81,13 @@ class EventContent:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EventContent:
-        return cls(**data)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if not isinstance(values.get("facts", {}), dict):  # blanked by an erasure
+            values["facts"] = {}
+        if not isinstance(values.get("file_label", ""), str):
+            values["file_label"] = ""
+        return cls(**values)
 
 
 def fingerprint(fields: dict[str, Any]) -> str:
@@ -134,18 +151,24 @@ def _facilitator_event(
     start = clock.instant(window.start, "start")
     end = clock.instant(window.end, "end")
     url = f"{sender.base_url.rstrip('/')}/cases/{case.id}"
+    facts = {
+        "Your role": role,
+        "Date": format_day(meeting.start),
+        "On site": f"{format_time(window.start)} to {format_time(window.end)}",
+        "Conference": f"{format_time(meeting.start)} to {format_time(meeting.end)}",
+        "Venue": venue_location(venue),
+        "Room": meeting.room,
+        "With you": other_facilitators(problem, meeting, fid),
+        **arrival_plan(case, meeting),
+    }
     description = "\n".join(
         [
             f"Restorative justice meeting, case {case.reference}.",
-            f"Your role: {role}.",
-            f"Date: {format_day(meeting.start)}.",
-            f"On site: {format_time(window.start)} to {format_time(window.end)}"
-            f" (conference {format_time(meeting.start)} to {format_time(meeting.end)}).",
-            f"Venue: {venue_location(venue)}.",
-            f"Room: {meeting.room}.",
+            *(f"{label}: {value}." for label, value in facts.items()),
             f"Case details: {url}",
         ]
     )
+    kind = "facilitator-lead" if fid == meeting.lead else "facilitator-co"
     return EventContent(
         case_id=case.id,
         recipient_kind="facilitator",
@@ -167,7 +190,55 @@ def _facilitator_event(
                 "role": "lead" if fid == meeting.lead else "co",
             }
         ),
+        facts=facts,
+        file_label=file_label(window.start, case.reference, kind),
     )
+
+
+def other_facilitators(problem: Problem, meeting: Meeting, fid: str) -> str:
+    """The other facilitators by name and role ("nobody else" when alone)."""
+    others = [
+        f"{problem.facilitator_by_id[f].name} ({'lead' if f == meeting.lead else 'co-facilitator'})"
+        for f in meeting.facilitators
+        if f != fid and f in problem.facilitator_by_id
+    ]
+    return ", ".join(others) or "no other facilitator"
+
+
+def arrival_plan(case: Case, meeting: Meeting) -> dict[str, str]:
+    """Which side comes first, and each side's arrival and leaving, entrance, waiting
+    room and head-count (label → text); never a party's name.
+
+    The side that arrives first is listed first (the case's `first_to_arrive` on a tie).
+    """
+    sides: list[tuple[dt.datetime, int, str, str]] = []
+    for side in ("victim", "offender"):
+        rows = [a for a in meeting.attendance if a.side == side]
+        if not rows:
+            continue
+        arrive, leave = min(a.arrive for a in rows), max(a.leave for a in rows)
+        entrances = sorted({a.entrance for a in rows if a.entrance})
+        rooms = sorted({a.waiting_room for a in rows})
+        people = f"{len(rows)} {'person' if len(rows) == 1 else 'people'}"
+        text = (
+            f"{people}, arrive {format_time(arrive)}, leave {format_time(leave)}"
+            + (f", entrance {' / '.join(entrances)}" if entrances else "")
+            + f", waiting room {' / '.join(rooms)}"
+        )
+        sides.append((arrive, 0 if side == case.first_to_arrive else 1, side, text))
+    sides.sort()
+    if not sides:
+        return {}
+    return {
+        "First to arrive": f"the {sides[0][2]} side",
+        **{f"{side.capitalize()} side": text for _, _, side, text in sides},
+    }
+
+
+def file_label(day: dt.datetime, reference: str, kind: str) -> str:
+    """The start of the outbox file's name: date, case reference, recipient kind."""
+    safe = re.sub(r"[^A-Za-z0-9.-]+", "-", reference).strip("-.")[:40] or "case"
+    return f"{day:%Y-%m-%d}_{safe}_{kind}"
 
 
 def _party_event(
@@ -205,6 +276,17 @@ def _party_event(
     lines.append(f"Please wait in waiting room {row.waiting_room}.")
     if first_names:
         lines.append(f"Your facilitators: {', '.join(first_names)}.")
+    facts = {
+        "Date": format_day(row.arrive),
+        "Arrive": format_time(row.arrive),
+        "Free to leave": format_time(row.leave),
+        "Meeting": f"{format_time(meeting.start)} to {format_time(meeting.end)}",
+        "Venue": venue_location(venue),
+        "Entrance": row.entrance or "",
+        "Waiting room": row.waiting_room,
+        "Your facilitators": ", ".join(first_names),
+    }
+    kind = party.role
     return EventContent(
         case_id=case.id,
         recipient_kind="party",
@@ -228,6 +310,8 @@ def _party_event(
                 "facilitators": facilitator_ids,
             }
         ),
+        facts={k: v for k, v in facts.items() if v},
+        file_label=file_label(row.arrive, case.reference, kind),
     )
 
 

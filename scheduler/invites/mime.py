@@ -29,9 +29,51 @@ def subject_for(event: EventContent, method: Method, sequence: int) -> str:
     return f"Updated: {event.subject}" if sequence > 0 else event.subject
 
 
-def body_for(event: EventContent, method: Method) -> str:
+# The outbox file's name travels with the stored message in this header; `from_text`
+# takes it off again, so it never reaches a mail server (it names the case, which a
+# party's message must not). Only the outbox folder uses it.
+OUTBOX_NAME_HEADER = "X-RJ-Outbox-Name"
+
+
+def outbox_name(event: EventContent, sequence: int, method: Method) -> str | None:
+    """'2027-03-04_RJ-2026-0025_facilitator-lead_seq1_REQUEST' (no name, no address)."""
+    if not event.file_label:
+        return None
+    return f"{event.file_label}_seq{sequence}_{method}"
+
+
+def what_changed(before: EventContent, after: EventContent) -> list[str]:
+    """The facts that differ, old and new, in the recipient's own terms."""
+    if not before.facts or not after.facts:
+        return []
+    out = []
+    for label in dict.fromkeys([*after.facts, *before.facts]):
+        old, new = before.facts.get(label, ""), after.facts.get(label, "")
+        if old == new:
+            continue
+        if not old:
+            out.append(f"- {label}: now {new} (new).")
+        elif not new:
+            out.append(f"- {label}: no longer {old}.")
+        else:
+            out.append(f"- {label}: was {old}; now {new}.")
+    return out
+
+
+def body_for(event: EventContent, method: Method, previous: EventContent | None = None) -> str:
     greeting = f"Dear {event.name},"
-    text = f"{CANCELLED_NOTE}\n\n{event.summary}" if method == "CANCEL" else event.description
+    if method == "CANCEL":
+        text = f"{CANCELLED_NOTE}\n\n{event.summary}"
+    elif previous is not None:
+        changes = what_changed(previous, event)
+        head = (
+            "\n".join(["This appointment has changed. What is different:", *changes])
+            if changes
+            else "This appointment has changed. Here it is as it stands now."
+        )
+        text = f"{head}\n\n{event.description}"
+    else:
+        text = event.description
     return f"{greeting}\n\n{text}\n\nThe calendar invitation is attached.\n"
 
 
@@ -44,8 +86,12 @@ def build_message(
     method: Method,
     dtstamp: dt.datetime,
     sender: Sender,
+    previous: EventContent | None = None,
 ) -> EmailMessage:
-    """multipart/mixed[ multipart/alternative[text/plain, text/calendar], invite.ics ]."""
+    """multipart/mixed[ multipart/alternative[text/plain, text/calendar], invite.ics ].
+
+    `previous` is the event this one updates: the text then says what changed.
+    """
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = formataddr((sender.service_name, sender.mail_from))
     msg["To"] = formataddr((event.name, event.email))
@@ -53,9 +99,12 @@ def build_message(
     msg["Date"] = format_datetime(dtstamp.astimezone(dt.UTC))
     msg["Message-ID"] = message_id(message_key(uid, sequence, method, event.email), sender)
     msg["MIME-Version"] = "1.0"
+    name = outbox_name(event, sequence, method)
+    if name:
+        msg[OUTBOX_NAME_HEADER] = name
 
     alternative = MIMEPart(policy=policy.SMTP)
-    alternative.set_content(body_for(event, method), subtype="plain", charset="utf-8")
+    alternative.set_content(body_for(event, method, previous), subtype="plain", charset="utf-8")
     # base64 keeps the calendar's CRLF line endings and folding byte-exact in transit.
     alternative.add_alternative(
         ics,
@@ -80,7 +129,22 @@ def to_text(msg: EmailMessage) -> str:
     return msg.as_string(policy=policy.SMTP)
 
 
+class OutgoingMessage(EmailMessage):
+    """A stored message as it is handed over; `outbox_name` is for the outbox folder only."""
+
+    outbox_name: str | None = None
+
+
 def from_text(text: str) -> EmailMessage:
-    parsed = message_from_string(text, _class=EmailMessage, policy=policy.SMTP)
-    assert isinstance(parsed, EmailMessage)
+    """The stored message as it goes out: the outbox-name header moved off the message."""
+    parsed = message_from_string(text, _class=OutgoingMessage, policy=policy.SMTP)
+    assert isinstance(parsed, OutgoingMessage)
+    parsed.outbox_name = take_outbox_name(parsed)
     return parsed
+
+
+def take_outbox_name(message: EmailMessage) -> str | None:
+    """Remove the outbox-name header from `message`; its value (None if there was none)."""
+    value = message.get(OUTBOX_NAME_HEADER)
+    del message[OUTBOX_NAME_HEADER]
+    return str(value) if value else None

@@ -135,7 +135,11 @@ def queue_invites(
             _request(session, summary, state, event, make_uid(sender), 0, now, sender)
             summary.requests += 1
         elif state.fingerprint != event.fingerprint:
-            _request(session, summary, state, event, state.uid, state.sequence + 1, now, sender)
+            previous = EventContent.from_dict(state.event)
+            _request(
+                session, summary, state, event, state.uid, state.sequence + 1, now, sender,
+                previous=previous,
+            )  # fmt: skip
             summary.updates += 1
         else:
             summary.unchanged += 1
@@ -152,6 +156,7 @@ def _request(
     sequence: int,
     now: dt.datetime,
     sender: Sender,
+    previous: EventContent | None = None,
 ) -> None:
     state.uid = uid
     state.sequence = sequence
@@ -161,7 +166,7 @@ def _request(
     state.email = event.email
     state.event = event.to_dict()
     state.updated_at = now
-    _enqueue(session, summary, event, uid, sequence, "REQUEST", now, sender)
+    _enqueue(session, summary, event, uid, sequence, "REQUEST", now, sender, previous)
 
 
 def _cancel(
@@ -185,14 +190,16 @@ def _enqueue(
     method: Method,
     now: dt.datetime,
     sender: Sender,
+    previous: EventContent | None = None,
 ) -> None:
     cal = build_calendar(
         event, uid=uid, sequence=sequence, method=method, dtstamp=now, sender=sender
     )
     ics = calendar_bytes(cal)
     msg = build_message(
-        event, ics, uid=uid, sequence=sequence, method=method, dtstamp=now, sender=sender
-    )
+        event, ics, uid=uid, sequence=sequence, method=method, dtstamp=now, sender=sender,
+        previous=previous,
+    )  # fmt: skip
     row = OutboxMessage(
         uid=uid,
         sequence=sequence,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import tempfile
@@ -35,11 +36,28 @@ class Transport(Protocol):
 
 @dataclass(frozen=True)
 class FolderTransport:
-    """One `<key>.eml` per message; a resend of the same message overwrites its file."""
+    """One .eml file per message; a resend of the same message overwrites its file.
+
+    Files are named so that a person can find one: meeting date, case reference,
+    recipient kind, sequence and method, then the start of the message key
+    (``2027-03-04_RJ-2026-0025_facilitator-lead_seq1_REQUEST_3f9a2c1b0d.eml``); never a
+    person's name or address. A message without that information is ``<key>.eml``.
+    """
 
     folder: Path
 
+    def file_name(self, message: EmailMessage, key: str) -> str:
+        from scheduler.invites.mime import take_outbox_name
+
+        name = getattr(message, "outbox_name", None) or take_outbox_name(message)
+        safe_key = re.sub(r"[^A-Za-z0-9]", "", key)[:64] or "message"
+        if not name:
+            return f"{safe_key}.eml"
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:120]
+        return f"{safe}_{safe_key[:10]}.eml"
+
     def send(self, message: EmailMessage, *, key: str) -> None:
+        name = self.file_name(message, key)
         data = message.as_bytes(policy=policy.SMTP)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +70,7 @@ class FolderTransport:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, self.folder / f"{key}.eml")
+            os.replace(tmp, self.folder / name)
         except OSError as exc:  # a full disk or a missing mount may well clear up
             Path(tmp).unlink(missing_ok=True)
             raise TransientMailError(f"cannot write to {self.folder}: {exc}") from exc

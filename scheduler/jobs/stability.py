@@ -54,7 +54,12 @@ def stabilise(problem: Problem, before: Sequence[Meeting], plan: Plan) -> tuple[
         value = compute_objective(problem, trial)
         if _rank(value) > _rank(plan.objective):
             return None
-        trial = trial.model_copy(update={"objective": value})
+        # A restored meeting is as it was: its MEETING_CHANGED warning no longer holds.
+        restored = {plan.meetings[i].case for i in indices}
+        warnings = [
+            w for w in trial.warnings if not (w.code == "MEETING_CHANGED" and w.case in restored)
+        ]
+        trial = trial.model_copy(update={"objective": value, "warnings": warnings})
         return None if verify(problem, trial) else trial
 
     every = attempt(candidates)

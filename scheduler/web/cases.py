@@ -86,7 +86,7 @@ def _suggestions(
     if found is None:
         return None, "suggestions are not available in this build"
     if not found:
-        return [], "no free slot fits this case without moving other meetings"
+        return [], suggestions.why_none(problem, plan, case_id)
     return found, None
 
 

@@ -13,8 +13,9 @@ from scheduler.storage.plans import current_plan, plan_document
 from scheduler.storage.problems import NoProblemError, export_problem, import_problem
 from scheduler.web.deps import Read, Write, after_form
 from scheduler.web.schemas import CountsOut, CsvImportResult, ImportResult, Problems
-from scheduler.web.templating import render
-from scheduler.web_services.csv_import import KINDS, SheetError, import_sheets
+from scheduler.web.templating import render, templates
+from scheduler.web_services import csv_columns
+from scheduler.web_services.csv_import import KINDS, CellIssue, SheetError, import_sheets
 
 router = APIRouter(tags=["data"])
 
@@ -49,10 +50,17 @@ CSV_BODY = {
 }
 
 
-def rejected(issues: list[Issue]) -> JSONResponse:
-    return JSONResponse(
-        {"detail": [{"path": i.path, "reason": i.reason} for i in issues]}, status_code=422
-    )
+# The import page's column guide and templates come from the one list of columns.
+templates.env.globals["csv_sheets"] = csv_columns.SHEETS
+
+
+def rejected(issues: list[Issue] | list[CellIssue]) -> JSONResponse:
+    """Every problem as JSON: path and reason, and for a CSV cell its sheet, row, column, value."""
+    detail = [
+        i.to_json() if isinstance(i, CellIssue) else {"path": i.path, "reason": i.reason}
+        for i in issues
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 SHOWN_ISSUES = 200  # a page listing thousands of lines helps nobody; the count says the rest
@@ -66,7 +74,7 @@ def _from_page(request: Request) -> bool:
     )
 
 
-def refused(request: Request, issues: list[Issue], sheet: str) -> Response:
+def refused(request: Request, issues: list[Issue] | list[CellIssue], sheet: str) -> Response:
     """The import page again, listing each problem, or the 422 JSON for API clients."""
     if not _from_page(request):
         return rejected(issues)
@@ -111,7 +119,10 @@ async def import_document(request: Request, ctx: Write, replace: bool = False) -
         replace=replace,
         cases=len(problem.cases),
     )
-    return await after_form(request, ImportResult(name=summary.name, counts=_counts(summary)))
+    result = ImportResult(name=summary.name, counts=_counts(summary))
+    if not _from_page(request):
+        return result
+    return await after_form(request, result)
 
 
 @router.post(
@@ -136,17 +147,34 @@ async def import_csv(request: Request, ctx: Write) -> Any:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                return refused(request, [Issue(f"{key}.csv", "is not UTF-8 text")], "csv")
+                problem = "is not UTF-8 text: save the sheet as CSV UTF-8 and try again"
+                return refused(request, [CellIssue(key, None, None, problem)], "csv")
         sheets[key] = text
     if not sheets:
-        return refused(request, [Issue("", f"send at least one sheet: {', '.join(KINDS)}")], "csv")
+        problem = f"no sheet was sent: choose at least one file ({', '.join(KINDS)})"
+        return refused(request, [CellIssue(None, None, None, problem)], "csv")
     try:
         rows, summary = import_sheets(ctx.session, sheets, now=ctx.now)
     except (SheetError, DocumentError) as exc:
         ctx.session.rollback()
         return refused(request, exc.issues, "csv")
     ctx.audit("import", "problem", format="csv", rows=rows)
-    return await after_form(request, CsvImportResult(rows=rows, counts=_counts(summary)))
+    result = CsvImportResult(rows=rows, counts=_counts(summary))
+    if not _from_page(request):
+        return result  # an API client's multipart post gets its answer, not a redirect
+    return await after_form(request, result)
+
+
+@router.get("/import/templates/{sheet}.csv", response_class=Response, include_in_schema=True)
+def csv_template(sheet: str, ctx: Read) -> Response:
+    """The header row of one CSV sheet, to fill in (facilitators, venues, cases, parties)."""
+    if sheet not in csv_columns.SHEETS:
+        raise HTTPException(404, f"no sheet {sheet!r}: the sheets are {', '.join(KINDS)}")
+    return Response(
+        csv_columns.template(sheet),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{sheet}.csv"'},
+    )
 
 
 @router.get("/api/export", response_model=dict[str, Any], responses={404: {"model": Problems}})

@@ -1,15 +1,16 @@
 """CSV sheets of facilitators, venues, cases and parties, merged into the stored problem.
 
-Each sheet is parsed cell by cell into document records, merged (by id) into the problem
-already in the database, and the whole result is validated with the same strict checks
-as a JSON import. Every error names its sheet, row (the header is row 1, as in a
-spreadsheet) and column; nothing is written unless every row of every sheet is valid.
-Columns are documented in ``docs/web.md``.
+Each sheet is parsed cell by cell into document records (columns: `csv_columns`), merged
+(by id) into the problem already in the database, and the whole result is validated
+with the same strict checks as a JSON import. Every problem of every sheet is reported
+in one answer, each naming its sheet, row (the header is row 1, as in a spreadsheet),
+column and the value given; nothing is written unless every row of every sheet is valid.
 
 Choices where the spec is silent: a problem document must have been imported first (the
 sheets carry no horizon, timezone or policy); an empty cell means "not given" (the
-document's default applies); cases and parties come as two sheets (a case needs its
-parties), and a case's parties are exactly the rows of the parties sheet naming it.
+document's default applies); a row of empty cells is skipped; cases and parties come as
+two sheets (a case needs its parties), and a case's parties are exactly the rows of the
+parties sheet naming it; an id twice in one sheet is refused (not "the last row wins").
 """
 
 from __future__ import annotations
@@ -18,128 +19,75 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scheduler.formats import DocumentError, Issue, load_problem
 from scheduler.storage.problems import export_problem, has_problem
+from scheduler.web_services.csv_columns import COLUMNS, KINDS, MULTILINE, SHEETS, BadCell, Column
 
-KINDS = ("facilitators", "venues", "cases", "parties")
+__all__ = ["KINDS", "CellIssue", "SheetError", "import_sheets", "merge_sheets", "read_sheet"]
+
+# The csv module's own limit per cell; a longer cell is refused with this number.
+MAX_CELL_CHARS = csv.field_size_limit()
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SHOWN_VALUE = 60  # characters of a bad value repeated in its error
+
+
+def shown(value: str) -> str:
+    """The value as a person can read it back: quoted, control characters visible, short."""
+    cut = value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
+    return json.dumps(cut, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """One problem, at a sheet, row and column when it has one, with the value given."""
+
+    sheet: str | None
+    row: int | None
+    column: str | None
+    problem: str
+    value: str | None = None
+
+    @property
+    def path(self) -> str:
+        parts = [f"{self.sheet}.csv"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    @property
+    def reason(self) -> str:
+        if self.value is None or self.value == "":
+            return self.problem
+        return f"{self.problem} (the cell holds {shown(self.value)})"
+
+    @property
+    def cell(self) -> tuple[str | None, int | None, str | None]:
+        return self.sheet, self.row, self.column
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "reason": self.reason,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else self.value[:SHOWN_VALUE],
+        }
 
 
 class SheetError(ValueError):
-    def __init__(self, issues: list[Issue]) -> None:
+    def __init__(self, issues: list[CellIssue]) -> None:
         self.issues = issues
         super().__init__("; ".join(str(i) for i in issues))
-
-
-class _Bad(ValueError):
-    """One cell that cannot be read."""
-
-
-# --------------------------------------------------------------------------- cell readers
-
-
-def _text(v: str) -> str:
-    return v
-
-
-def _number(v: str) -> float:
-    try:
-        return float(v)
-    except ValueError:
-        raise _Bad("must be a number") from None
-
-
-def _whole(v: str) -> int:
-    if not re.fullmatch(r"-?\d+", v):
-        raise _Bad("must be a whole number")
-    return int(v)
-
-
-def _flag(v: str) -> bool:
-    low = v.lower()
-    if low in ("true", "yes", "y", "1"):
-        return True
-    if low in ("false", "no", "n", "0"):
-        return False
-    raise _Bad("must be true or false")
-
-
-def _list(v: str) -> list[str]:
-    return [x.strip() for x in v.split(";") if x.strip()]
-
-
-def _json(v: str) -> Any:
-    try:
-        return json.loads(v)
-    except json.JSONDecodeError as exc:
-        raise _Bad(f"must be JSON ({exc.msg})") from None
-
-
-def _rooms(v: str) -> list[dict[str, Any]]:
-    out = []
-    for item in _list(v):
-        rid, sep, cap = item.partition(":")
-        if not sep or not re.fullmatch(r"\d+", cap.strip()):
-            raise _Bad("must list rooms as id:capacity separated by ';' (e.g. R1:10;R2:6)")
-        out.append({"id": rid.strip(), "capacity": int(cap)})
-    return out
-
-
-Reader = Callable[[str], Any]
-
-# column → (document key path, reader); a key path with "." nests (home.lat).
-FACILITATOR_COLUMNS: dict[str, tuple[str, Reader]] = {
-    "id": ("id", _text), "name": ("name", _text), "email": ("email", _text),
-    "home_lat": ("home.lat", _number), "home_lon": ("home.lon", _number),
-    "level": ("level", _text), "skills": ("skills", _list), "languages": ("languages", _list),
-    "gender": ("gender", _text), "max_meetings_per_day": ("max_meetings_per_day", _whole),
-    "max_meetings_per_week": ("max_meetings_per_week", _whole),
-    "max_travel_km": ("max_travel_km", _number), "conflicts": ("conflicts", _list),
-    "availability": ("availability", _json),
-}  # fmt: skip
-VENUE_COLUMNS: dict[str, tuple[str, Reader]] = {
-    "id": ("id", _text), "name": ("name", _text), "kind": ("kind", _text),
-    "address": ("address", _text), "lat": ("location.lat", _number), "lon": ("location.lon", _number),
-    "rooms": ("rooms", _rooms), "waiting_rooms": ("waiting_rooms", _list),
-    "separate_entrances": ("separate_entrances", _flag), "entrances": ("entrances", _list),
-    "step_free": ("step_free", _flag), "hearing_loop": ("hearing_loop", _flag),
-    "prison": ("prison", _text), "availability": ("availability", _json),
-}  # fmt: skip
-CASE_COLUMNS: dict[str, tuple[str, Reader]] = {
-    "id": ("id", _text), "reference": ("reference", _text), "offence": ("offence", _text),
-    "risk": ("risk", _text), "referred_on": ("referred_on", _text), "priority": ("priority", _whole),
-    "earliest": ("earliest", _text), "latest": ("latest", _text),
-    "duration_minutes": ("duration_minutes", _whole),
-    "facilitators_required": ("facilitators_required", _whole),
-    "victim_initiated": ("victim_initiated", _flag),
-    "protect_victim_locality": ("protect_victim_locality", _flag),
-    "requires_separate_entrances": ("requires_separate_entrances", _flag),
-    "first_to_arrive": ("first_to_arrive", _text),
-    "preferred_facilitators": ("preferred_facilitators", _list),
-}  # fmt: skip
-PARTY_COLUMNS: dict[str, tuple[str, Reader]] = {
-    "case": ("", _text), "id": ("id", _text), "role": ("role", _text), "supports": ("supports", _text),
-    "relationship": ("relationship", _text), "name": ("name", _text), "email": ("email", _text),
-    "home_lat": ("home.lat", _number), "home_lon": ("home.lon", _number), "age": ("age", _whole),
-    "consent": ("consent", _flag), "in_custody": ("in_custody", _text),
-    "step_free": ("needs.step_free", _flag), "hearing_loop": ("needs.hearing_loop", _flag),
-    "language": ("needs.language", _text), "facilitator_gender": ("facilitator_gender.value", _text),
-    "facilitator_gender_required": ("facilitator_gender.required", _flag),
-    "max_travel_km": ("max_travel_km", _number), "exclusion_zones": ("exclusion_zones", _json),
-    "availability": ("availability", _json),
-}  # fmt: skip
-COLUMNS = {
-    "facilitators": FACILITATOR_COLUMNS,
-    "venues": VENUE_COLUMNS,
-    "cases": CASE_COLUMNS,
-    "parties": PARTY_COLUMNS,
-}
-REQUIRED = {
-    "facilitators": ("id",), "venues": ("id",), "cases": ("id",), "parties": ("case", "id"),
-}  # fmt: skip
 
 
 @dataclass
@@ -147,60 +95,140 @@ class _Row:
     sheet: str
     number: int  # spreadsheet row number (header = 1)
     record: dict[str, Any]
-    key_of: dict[str, str]  # document key → column (for mapping validation errors back)
+    raw: dict[str, str]  # column → cell text as given
     case: str | None = None
+    bad: set[str] = field(default_factory=set)  # columns already reported
 
 
-def _where(sheet: str, row: int | None, column: str | None, reason: str) -> Issue:
-    parts = [f"{sheet}.csv"]
-    if row is not None:
-        parts.append(f"row {row}")
-    if column:
-        parts.append(f"column {column}")
-    return Issue(", ".join(parts), reason)
+# --------------------------------------------------------------------------- reading
 
 
-def read_sheet(sheet: str, text: str) -> tuple[list[_Row], list[Issue]]:
+def read_sheet(sheet: str, text: str) -> tuple[list[_Row], list[CellIssue]]:
+    """The sheet's rows as records, and every problem of its cells (all of them)."""
     columns = COLUMNS[sheet]
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    issues = [_where(sheet, 1, h, "unknown column") for h in header if h not in columns]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    issues: list[CellIssue] = []
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return [], [
+            CellIssue(sheet, None, None, "is empty: it needs a header row naming the columns")
+        ]
+    except csv.Error as exc:
+        return [], [CellIssue(sheet, 1, None, f"cannot be read as CSV ({exc})")]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name in seen:
+            issues.append(CellIssue(sheet, 1, name, "is a column named twice in the header"))
+        elif name and name not in columns:
+            issues.append(
+                CellIssue(sheet, 1, name, "is not a known column: see the sheet's column guide")
+            )
+        seen.setdefault(name, position)
+    missing = [c.name for c in SHEETS[sheet] if c.required and c.name not in seen]
     issues += [
-        _where(sheet, 1, c, "required column is missing")
-        for c in REQUIRED[sheet]
-        if c not in header
+        CellIssue(sheet, 1, c, "is a required column: add it to the header") for c in missing
     ]
-    if issues:
+    if missing:
         return [], issues
     rows: list[_Row] = []
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
-            issues.append(_where(sheet, number, None, "has more cells than the header"))
+    first_row_of: dict[str, int] = {}
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            issues.append(CellIssue(sheet, number, None, _csv_problem(exc)))
             continue
-        record: dict[str, Any] = {}
-        key_of: dict[str, str] = {}
-        case = None
-        for column, value in raw.items():
-            value = (value or "").strip()
-            column = (column or "").strip()
-            if not value:
+        if not any(c.strip() for c in cells):
+            continue  # a blank line or a row of empty cells, as spreadsheets export
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            issues.append(
+                CellIssue(
+                    sheet,
+                    number,
+                    None,
+                    f"has {len(cells)} cells but the header names {len(header)} columns",
+                )
+            )
+            continue
+        row = _read_row(sheet, number, header, cells, issues)
+        ident = row.raw.get("id", "")
+        if ident and "id" not in row.bad:
+            if ident in first_row_of:
+                issues.append(
+                    CellIssue(
+                        sheet,
+                        number,
+                        "id",
+                        f"is the same id as row {first_row_of[ident]}: each id may appear once in a sheet",
+                        ident,
+                    )
+                )
                 continue
-            path, read = columns[column]
-            try:
-                parsed = read(value)
-            except _Bad as bad:
-                issues.append(_where(sheet, number, column, str(bad)))
-                continue
-            if sheet == "parties" and column == "case":
-                case = parsed
-                continue
-            _put(record, path, parsed)
-            key_of.setdefault(path.split(".")[0], column)
-        for column in REQUIRED[sheet]:
-            if not (raw.get(column) or "").strip():
-                issues.append(_where(sheet, number, column, "must not be empty"))
-        rows.append(_Row(sheet, number, record, key_of, case))
+            first_row_of[ident] = number
+        rows.append(row)
     return rows, issues
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"has a cell longer than {MAX_CELL_CHARS:,} characters, the most a cell may hold; "
+            "nothing in this row was read"
+        )
+    return f"cannot be read as CSV ({exc})"
+
+
+def _read_row(
+    sheet: str, number: int, header: list[str], cells: list[str], issues: list[CellIssue]
+) -> _Row:
+    columns = COLUMNS[sheet]
+    row = _Row(sheet, number, {}, {})
+    for name, cell in zip(header, cells, strict=False):
+        column = columns.get(name)
+        value = cell.strip()
+        if column is None or name in row.raw:
+            continue  # unknown or repeated column: reported at the header
+        row.raw[name] = value
+        if not value:
+            continue
+        problem = _cell_problem(column, value)
+        if problem is None:
+            try:
+                parsed = column.read(value)
+            except BadCell as bad:
+                problem = str(bad)
+        if problem is not None:
+            issues.append(CellIssue(sheet, number, name, problem, value))
+            row.bad.add(name)
+            continue
+        if sheet == "parties" and name == "case":
+            row.case = parsed
+        else:
+            _put(row.record, column.path, parsed)
+    for column in SHEETS[sheet]:
+        if column.required and not row.raw.get(column.name) and column.name not in row.bad:
+            issues.append(CellIssue(sheet, number, column.name, "must not be empty"))
+            row.bad.add(column.name)
+    return row
+
+
+def _cell_problem(column: Column, value: str) -> str | None:
+    control = _CONTROL_BUT_LINES if column.read in MULTILINE else _CONTROL
+    found = control.search(value)
+    if found:
+        char = found.group()
+        what = (
+            "a line break"
+            if char in "\r\n\u2028\u2029"
+            else f"the control character U+{ord(char):04X}"
+        )
+        return f"contains {what}: a cell must be one line of ordinary text"
+    return None
 
 
 def _put(record: dict[str, Any], path: str, value: Any) -> None:
@@ -218,99 +246,152 @@ def merge_sheets(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The problem document with the sheets' records upserted; raises SheetError.
 
-    Also returns what the sheets listed (a partial document for `import_problem`).
+    Also returns what the sheets listed (a partial document for `import_problem`). Every
+    problem of every sheet is in the one SheetError.
     """
-    unknown = [k for k in sheets if k not in KINDS]
-    if unknown:
-        raise SheetError([Issue(k, f"unknown sheet: expected {', '.join(KINDS)}") for k in unknown])
+    issues = [
+        CellIssue(None, None, None, f"{k!r} is not a sheet: send {', '.join(KINDS)}")
+        for k in sheets
+        if k not in KINDS
+    ]
     parsed: dict[str, list[_Row]] = {}
-    issues: list[Issue] = []
-    for sheet, text in sheets.items():
-        parsed[sheet], found = read_sheet(sheet, text)
-        issues += found
+    for sheet in KINDS:
+        if sheet in sheets:
+            parsed[sheet], found = read_sheet(sheet, sheets[sheet])
+            issues += found
     if "parties" in parsed and "cases" not in parsed:
         issues.append(
-            Issue(
-                "parties.csv", "needs the cases sheet too (a case is imported with all its parties)"
+            CellIssue(
+                "parties", None, None,
+                "needs the cases sheet too: a case is imported with all its parties",
             )
-        )
-    if issues:
-        raise SheetError(issues)
+        )  # fmt: skip
     doc = json.loads(json.dumps(base))
-    locate: dict[str, tuple[_Row, str]] = {}  # document path prefix → row
+    locate: dict[str, _Row] = {}  # document path of a record → its row
     for kind in ("facilitators", "venues", "cases"):
         if kind in parsed:
             _upsert(doc, kind, parsed[kind], locate)
     if "cases" in parsed:
         issues += _attach_parties(doc, parsed["cases"], parsed.get("parties", []), locate)
-    if issues:
-        raise SheetError(issues)
     try:
         load_problem(doc)
     except DocumentError as exc:
-        raise SheetError([_locate(issue, locate) for issue in exc.issues]) from None
+        reported = {i.cell for i in issues}
+        for issue in exc.issues:
+            mapped = _locate(issue, locate)
+            if mapped.cell not in reported or mapped.column is None:
+                issues.append(mapped)
+                reported.add(mapped.cell)
+    if issues:
+        raise SheetError(_dedupe(issues))
     listed: dict[str, Any] = {
         k: [r.record for r in parsed[k]] for k in ("facilitators", "venues", "cases") if k in parsed
     }
     return doc, listed
 
 
-def _upsert(
-    doc: dict[str, Any], kind: str, rows: list[_Row], locate: dict[str, tuple[_Row, str]]
-) -> None:
+def _dedupe(issues: list[CellIssue]) -> list[CellIssue]:
+    """Each problem once, in reading order: sheet, row, then column as in the guide."""
+    out, seen = [], set()
+    for i in issues:
+        if (i.path, i.reason) not in seen:
+            seen.add((i.path, i.reason))
+            out.append(i)
+
+    def order(i: CellIssue) -> tuple[int, int, int]:
+        sheet = KINDS.index(i.sheet) if i.sheet in KINDS else -1
+        names = [c.name for c in SHEETS.get(i.sheet or "", [])]
+        column = names.index(i.column) if i.column in names else len(names)
+        return sheet, i.row or 0, column
+
+    return sorted(out, key=order)
+
+
+def _upsert(doc: dict[str, Any], kind: str, rows: list[_Row], locate: dict[str, _Row]) -> None:
     records = doc.setdefault(kind, [])
     index = {r.get("id"): i for i, r in enumerate(records)}
     for row in rows:
-        i = index.get(row.record.get("id"))
+        ident = row.record.get("id")
         if kind == "cases":
             row.record["parties"] = []
+        i = index.get(ident) if ident is not None else None
         if i is None:
-            index[row.record.get("id")] = i = len(records)
+            i = len(records)
+            if ident is not None:
+                index[ident] = i
             records.append(row.record)
         else:
             records[i] = row.record
-        locate[f"{kind}[{i}]"] = (row, "")
+        locate[f"{kind}[{i}]"] = row
 
 
-def _attach_parties(doc, case_rows: list[_Row], party_rows: list[_Row], locate) -> list[Issue]:  # type: ignore[no-untyped-def]
+def _attach_parties(
+    doc: dict[str, Any], case_rows: list[_Row], party_rows: list[_Row], locate: dict[str, _Row]
+) -> list[CellIssue]:
     issues = []
     position = {c.get("id"): i for i, c in enumerate(doc["cases"])}
     listed = {r.record.get("id") for r in case_rows}
     for row in party_rows:
+        if row.case is None:
+            continue  # its case cell was reported already
         if row.case not in listed:
             issues.append(
-                _where(
-                    "parties", row.number, "case", f"case {row.case!r} is not in the cases sheet"
+                CellIssue(
+                    "parties", row.number, "case",
+                    "names a case that is not in the cases sheet", row.case,
                 )
-            )
+            )  # fmt: skip
             continue
         i = position[row.case]
         parties = doc["cases"][i]["parties"]
-        locate[f"cases[{i}].parties[{len(parties)}]"] = (row, "")
+        locate[f"cases[{i}].parties[{len(parties)}]"] = row
         parties.append(row.record)
     return issues
 
 
-def _locate(issue: Issue, locate: dict[str, tuple[_Row, str]]) -> Issue:
-    """Turn a document path (cases[3].parties[1].age) into sheet, row and column."""
+def _locate(issue: Issue, locate: dict[str, _Row]) -> CellIssue:
+    """Turn a document path (cases[3].parties[1].age) into sheet, row, column and value."""
     best = max(
         (p for p in locate if issue.path == p or issue.path.startswith((p + ".", p + "["))),
         key=len,
         default=None,
     )
     if best is None:
-        return Issue(f"(stored data) {issue.path}".strip(), issue.reason)
-    row, _ = locate[best]
+        where = f"the stored problem, at {issue.path}" if issue.path else "the stored problem"
+        return CellIssue(None, None, None, f"{where}: {issue.reason}")
+    row = locate[best]
     rest = issue.path[len(best) :].lstrip(".")
-    key = re.split(r"[.\[]", rest, maxsplit=1)[0] if rest else ""
-    column = row.key_of.get(key, key) or None
-    if (
-        row.sheet in ("facilitators", "venues", "parties")
-        and key in ("home", "location")
-        and "." in rest
-    ):
-        column = row.key_of.get(key, key)
-    return _where(row.sheet, row.number, column, issue.reason)
+    column = _column_of(row.sheet, rest)
+    value = row.raw.get(column) if column else None
+    reason = issue.reason
+    if row.sheet == "cases" and rest.startswith("parties") and column is None:
+        reason = f"its parties (the rows of the parties sheet naming it) {reason}"
+        return CellIssue(row.sheet, row.number, None, reason)
+    if column is None and rest:
+        return CellIssue(row.sheet, row.number, None, f"{rest}: {reason}")
+    if reason == "is required" and column and rest == COLUMNS[row.sheet][column].path:
+        reason += ": fill in this cell" if column in row.raw else ": add this column to the sheet"
+    elif reason == "is required" and column:  # a group of columns: home_lat and home_lon
+        group = [c.name for c in SHEETS[row.sheet] if c.path and c.key == rest]
+        reason += f": fill in {' and '.join(group)}" if len(group) > 1 else ""
+    elif column and COLUMNS[row.sheet][column].read in MULTILINE:
+        inside = rest[len(COLUMNS[row.sheet][column].path) :].lstrip(".")
+        if inside:  # where inside the cell's JSON
+            reason = f"at {inside}: {reason}"
+    return CellIssue(row.sheet, row.number, column, reason, value)
+
+
+def _column_of(sheet: str, rest: str) -> str | None:
+    """The column filling the document key path `rest` (its longest known prefix)."""
+    if not rest:
+        return None
+    keys = re.split(r"\.|\[", rest)
+    by_path = {c.path: c.name for c in SHEETS[sheet] if c.path}
+    for n in range(len(keys), 0, -1):
+        name = by_path.get(".".join(keys[:n]))
+        if name:
+            return name
+    return next((c.name for c in SHEETS[sheet] if c.path and c.key == keys[0]), None)
 
 
 def import_sheets(session, sheets: dict[str, str], *, now) -> tuple[dict[str, int], Any]:  # type: ignore[no-untyped-def]
@@ -320,12 +401,12 @@ def import_sheets(session, sheets: dict[str, str], *, now) -> tuple[dict[str, in
     if not has_problem(session):
         raise SheetError(
             [
-                Issue(
-                    "",
+                CellIssue(
+                    None, None, None,
                     "import a problem document first: the sheets have no horizon, timezone or policy",
                 )
             ]
-        )
+        )  # fmt: skip
     base = export_problem(session).to_doc()
     doc, listed = merge_sheets(base, sheets)
     summary = import_problem(session, load_problem(doc), replace=False, now=now)

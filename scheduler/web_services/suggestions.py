@@ -2,7 +2,8 @@
 
 The engine returns placements; the web needs each as a plan meeting. Until the engine's
 suggest module exists in a build, `options` answers None ("not available"), which the
-pages and API report plainly rather than failing.
+pages and API report plainly rather than failing. `why_none` says, when nothing is
+free, what it would take (`engine.make_room`).
 """
 
 from __future__ import annotations
@@ -42,3 +43,14 @@ def as_meeting(placement: Any, problem: Problem) -> Meeting:
     if hasattr(placement, "to_doc"):
         return Meeting.model_validate(placement.to_doc())
     return Meeting.model_validate(placement)
+
+
+def why_none(problem: Problem, plan: Plan, case_id: str) -> str:
+    """When no free slot fits: which one or two meetings would have to move, or why
+    moving others would not help (the reason), in plain words."""
+    if not available():
+        return "suggestions are not available in this build"
+    from scheduler.engine.suggest import advise
+    from scheduler.wording import advice_lines
+
+    return " ".join(advice_lines(problem, advise(problem, plan, case_id)))

@@ -6,7 +6,7 @@ from typing import Any
 
 from scheduler.invites.content import recipients
 from scheduler.invites.ical import build_calendar, calendar_bytes
-from scheduler.invites.mime import build_message
+from scheduler.invites.mime import build_message, from_text, to_text
 from scheduler.invites.outbox import new_uid
 from tests.invites.helpers import (
     NOW,
@@ -21,7 +21,10 @@ from tests.invites.helpers import (
 
 
 def _messages(problem: Any, meeting: Any, method: str = "REQUEST") -> dict[str, str]:
-    """recipient id → everything readable in the email that recipient would get."""
+    """recipient id → everything readable in the email that recipient would get.
+
+    The message as `outbox.send_one` hands it to a transport: stored, then read back.
+    """
     out = {}
     for event in recipients(problem, meeting, SENDER):
         uid = new_uid(SENDER)
@@ -35,7 +38,8 @@ def _messages(problem: Any, meeting: Any, method: str = "REQUEST") -> dict[str, 
             dtstamp=NOW,
             sender=SENDER,
         )
-        out[event.recipient_id] = readable_text(parse_message(msg.as_bytes()))
+        handed_over = from_text(to_text(msg))
+        out[event.recipient_id] = readable_text(parse_message(handed_over.as_bytes()))
     return out
 
 

@@ -216,7 +216,11 @@ def test_csv_bad_row_names_row_and_column_and_writes_nothing(client, loaded):  #
     assert res.status_code == 422
     assert {
         "path": "facilitators.csv, row 7, column max_travel_km",
-        "reason": "must be a number",
+        "reason": 'must be a number, for example 40 or 52.48 (the cell holds "far")',
+        "sheet": "facilitators",
+        "row": 7,
+        "column": "max_travel_km",
+        "value": "far",
     } in res.json()["detail"]
     assert client.get("/api/facilitators/FX1").status_code == 404
 

@@ -74,7 +74,10 @@ def test_bad_csv_row_names_sheet_row_and_column_on_the_page(client):  # type: ig
     res = _form(client, {"facilitators": ("f.csv", rows, "text/csv")}, url="/api/import/csv")
     assert res.status_code == 422
     assert "The CSV sheets were not imported" in res.text
-    assert "facilitators.csv, row 2, column max_travel_km: must be a number" in _items(res.text)
+    assert (
+        "facilitators.csv, row 2, column max_travel_km: must be a number, for example 40 or 52.48"
+        ' (the cell holds "far")'
+    ) in _items(res.text)
 
 
 def test_api_multipart_clients_still_get_json(client):  # type: ignore[no-untyped-def]

@@ -26,6 +26,8 @@ for (const path of process.argv.slice(2)) {
       start: event.startDate.toJSDate().toISOString(),
       end: event.endDate.toJSDate().toISOString(),
       organizer: vevent.getFirstPropertyValue("organizer"),
+      description: vevent.getFirstPropertyValue("description"),
+      url: vevent.getFirstPropertyValue("url"),
       attendees,
     });
   }
