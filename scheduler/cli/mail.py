@@ -11,6 +11,7 @@ import datetime as dt
 import click
 
 from scheduler.cli.common import fail
+from scheduler.cli.jobs import then_what
 from scheduler.cli.data import open_db_or_fail, unit_of_work
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import confirm_plan, send_due
@@ -50,7 +51,7 @@ def confirm(all_: bool, plan_id: int | None) -> None:
     click.echo(
         f"plan {plan_id} confirmed; queued {summary.queued} message(s): "
         f"{summary.requests} new, {summary.updates} updated, {summary.cancels} cancelled; "
-        f"{summary.unchanged} unchanged. Run `rjsched send` to send them."
+        f"{summary.unchanged} unchanged. {then_what()}"
     )
 
 
