@@ -37,6 +37,7 @@ def _redact_logs(logger: logging.Logger | None = None, **_: Any) -> None:
     redact.install(logger)
     redact.install()
 
+
 _engine: Engine | None = None
 
 
@@ -262,12 +263,12 @@ def replan_nightly(self: Any, run_date: str | None = None) -> str:
         return "lost-lease"
     if outcome.status == "held" and outcome.held_until is not None:
         wait = max(1.0, (outcome.held_until - utcnow()).total_seconds() + 0.5)
-        log.info(
-            "re-plan %s is held by %s; looking again in %.0fs", day, outcome.held_by, wait
-        )
+        log.info("re-plan %s is held by %s; looking again in %.0fs", day, outcome.held_by, wait)
         raise self.retry(args=[day.isoformat()], countdown=wait)
     if outcome.took_over_from:
-        log.warning("re-plan %s: took over the run of %s (lease ran out)", day, outcome.took_over_from)
+        log.warning(
+            "re-plan %s: took over the run of %s (lease ran out)", day, outcome.took_over_from
+        )
     log.info(
         "re-plan %s: %s, plan %s, %d message(s) queued",
         day,

@@ -11,8 +11,8 @@ import datetime as dt
 import click
 
 from scheduler.cli.common import fail
-from scheduler.cli.jobs import then_what
 from scheduler.cli.data import open_db_or_fail, unit_of_work
+from scheduler.cli.jobs import then_what
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import confirm_plan, send_due
 from scheduler.invites.transports import transport_from_settings

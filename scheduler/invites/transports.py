@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import smtplib
@@ -166,10 +167,8 @@ def _cut_off(smtp: smtplib.SMTP, cut: threading.Event) -> None:
     cut.set()
     sock = getattr(smtp, "sock", None)
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)  # the blocked read or write fails at once
-        except OSError:
-            pass
 
 
 def _text(value: Any) -> str:

@@ -22,13 +22,6 @@ from sqlalchemy import Engine, select
 
 from scheduler.domain import Meeting, Plan
 from scheduler.jobs import engine_adapter as solver
-from scheduler.jobs.replan_problem import (
-    Changes,
-    ReplanInput,
-    complete_plan,
-    describe_changes,
-    replan_problem,
-)
 from scheduler.jobs.replan_lease import (
     Clock,
     Heartbeat,
@@ -36,6 +29,13 @@ from scheduler.jobs.replan_lease import (
     claim_run,
     close_run,
     finish_run,
+)
+from scheduler.jobs.replan_problem import (
+    Changes,
+    ReplanInput,
+    complete_plan,
+    describe_changes,
+    replan_problem,
 )
 from scheduler.jobs.stability import stabilise
 from scheduler.storage.db import transaction
@@ -181,9 +181,7 @@ def _replan(
         plan_id = save_plan(session, plan, kind="replan", created_at=now)
         summary = confirm_plan(session, plan_id=plan_id, now=now)
         # The fence: only the lease's holder commits (else everything here rolls back).
-        finish_run(
-            session, run_date, owner=owner, status="done", now=clock(), plan_id=plan_id
-        )
+        finish_run(session, run_date, owner=owner, status="done", now=clock(), plan_id=plan_id)
         session.flush()
         outbox_ids = summary.outbox_ids
     return ReplanOutcome(
