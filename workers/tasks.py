@@ -242,7 +242,8 @@ def replan_nightly(self: Any, run_date: str | None = None) -> str:
 
     Its messages are queued for sending when its transaction commits (see
     `invites.outbox.confirm_plan`). A run another process holds is looked at again when
-    that lease runs out: then it is done (nothing to do) or its holder died (take over).
+    its next heartbeat, and at the latest when that lease runs out: then the run is done
+    (nothing to do) or its holder died (take it over).
     """
     day = dt.date.fromisoformat(run_date) if run_date else utcnow().date()
     settings, jobs = get_settings(), get_job_settings()
@@ -262,7 +263,10 @@ def replan_nightly(self: Any, run_date: str | None = None) -> str:
         log.warning("%s", exc)
         return "lost-lease"
     if outcome.status == "held" and outcome.held_until is not None:
-        wait = max(1.0, (outcome.held_until - utcnow()).total_seconds() + 0.5)
+        # Look again at the next heartbeat (the holder may be done by then), at the
+        # latest just after its lease runs out (then the holder died: take over).
+        left = (outcome.held_until - utcnow()).total_seconds() + 0.5
+        wait = max(1.0, min(left, jobs.replan_heartbeat_seconds))
         log.info("re-plan %s is held by %s; looking again in %.0fs", day, outcome.held_by, wait)
         raise self.retry(args=[day.isoformat()], countdown=wait)
     if outcome.took_over_from:

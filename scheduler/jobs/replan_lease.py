@@ -26,6 +26,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scheduler.jobs.config import JobSettings
 from scheduler.storage.db import transaction
 from scheduler.storage.models import ReplanRun
 
@@ -46,10 +47,9 @@ class LeaseTerms:
     heartbeat_seconds: float
 
     @classmethod
-    def from_settings(cls, jobs: object) -> LeaseTerms:
+    def from_settings(cls, jobs: JobSettings) -> LeaseTerms:
         return cls(
-            seconds=float(jobs.replan_lease_seconds),  # type: ignore[attr-defined]
-            heartbeat_seconds=float(jobs.replan_heartbeat_seconds),  # type: ignore[attr-defined]
+            seconds=jobs.replan_lease_seconds, heartbeat_seconds=jobs.replan_heartbeat_seconds
         )
 
 

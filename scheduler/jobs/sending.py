@@ -156,6 +156,8 @@ def queue_sends(outbox_ids: Sequence[int]) -> int:
                 "workers.tasks.send_message",
                 args=[outbox_id],
                 queue="mail",
+                ignore_result=True,  # never touch the result backend (it may be down too)
+                add_to_parent=False,
                 retry=True,
                 retry_policy=_PUBLISH_RETRY,
             )

@@ -125,3 +125,68 @@ def test_whole_worker_killed_mid_replan_is_taken_over_by_the_watchdog(
         assert_taken_over(db, recorder, second, killed)
     finally:
         beat.stop()
+
+
+def stuck_run(db, *, lease_left: float) -> None:  # type: ignore[no-untyped-def]
+    """A run left 'running' by a process that died, its lease running out in `lease_left` s."""
+    now = dt.datetime.now(dt.UTC)
+    with transaction(db) as session:
+        session.add(
+            ReplanRun(
+                run_date=dt.date.fromisoformat(RUN_DATE),
+                status="running",
+                owner="celery@gone pid 4242 task dead",
+                started_at=now - dt.timedelta(minutes=5),
+                heartbeat_at=now - dt.timedelta(seconds=5),
+                lease_until=now + dt.timedelta(seconds=lease_left),
+            )
+        )
+
+
+def test_cli_replan_force_recovers_a_stuck_run(db, jobs_db_url, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    monkeypatch.setenv("RJSCHED_DATABASE_URL", jobs_db_url)
+    monkeypatch.setenv("RJSCHED_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("RJSCHED_REDIS_URL", raising=False)
+    load_example(db)
+    confirm_example_plan(db)
+    load_example(db, withdraw_consent(example_docs()[0], "P3"))
+    stuck_run(db, lease_left=600)
+    runner = CliRunner()
+    held = runner.invoke(cli, ["replan", "--date", RUN_DATE])
+    assert held.exit_code == 0, held.output
+    assert "is running in celery@gone pid 4242" in held.output
+    assert "--force takes it over now" in held.output
+    assert replan_plans(db) == 0
+    forced = runner.invoke(cli, ["replan", "--date", RUN_DATE, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "took over the run left by celery@gone pid 4242" in forced.output
+    assert "dropped: 1 (C2)" in forced.output
+    assert "Run `rjsched send` to send them" in forced.output  # no broker: sent by hand
+    assert runs(db) == [(RUN_DATE, "done")]
+    run = the_run(db)
+    assert run is not None
+    assert run.finished_at is not None
+    assert run.started_at is not None
+    assert run.finished_at > run.started_at
+
+
+def test_cli_replan_takes_over_a_run_whose_lease_ran_out(
+    db, jobs_db_url, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    monkeypatch.setenv("RJSCHED_DATABASE_URL", jobs_db_url)
+    monkeypatch.setenv("RJSCHED_DATA_DIR", str(tmp_path / "data"))
+    load_example(db)
+    confirm_example_plan(db)
+    stuck_run(db, lease_left=-1)
+    done = CliRunner().invoke(cli, ["replan", "--date", RUN_DATE])
+    assert done.exit_code == 0, done.output
+    assert "took over the run left by celery@gone" in done.output
+    assert runs(db) == [(RUN_DATE, "done")]
