@@ -227,6 +227,14 @@ class Heartbeat:
                 log.warning("re-plan %s: heartbeat not recorded (%s)", self.run_date, exc)
                 continue
             if not mine:
+                if self._stop.is_set() or self._holder() == self.owner:
+                    return  # this run has just finished: nothing to renew
                 log.warning("re-plan %s: another process took this run over", self.run_date)
                 self.lost.set()
                 return
+
+    def _holder(self) -> str | None:
+        with transaction(self.engine) as session:
+            return session.scalar(
+                select(ReplanRun.owner).where(ReplanRun.run_date == self.run_date)
+            )
