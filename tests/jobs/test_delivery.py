@@ -137,6 +137,7 @@ def test_no_address_in_worker_logs_or_stored_errors(
             )
         ]
     assert any("550" in (e or "") for _, _, e in errors)
+    assert set(recorder.by_key().values()) == {1}  # the busy one too went once
     logs = worker.log_text() + beat.log_text()
     assert "451" in logs
     assert "550" in logs

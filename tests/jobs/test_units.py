@@ -156,3 +156,24 @@ def test_request_progress_only_rises_and_failure_is_recorded(engine) -> None:  #
     assert (row.status, row.error) == ("failed", "boom")
     with pytest.raises(requests.RequestNotFoundError):
         requests.get_request(engine, rid + 100)
+
+
+def test_the_heartbeat_keeps_a_live_run_and_stops_with_it(engine) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from scheduler.jobs.replan_lease import Heartbeat
+
+    day, terms = dt.date(2027, 3, 9), LeaseTerms(seconds=2, heartbeat_seconds=0.2)
+
+    def clock() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    assert claim_run(engine, day, owner="live", now=clock(), terms=terms).claimed
+    with Heartbeat(engine, day, owner="live", terms=terms, clock=clock) as beat:
+        deadline = time.monotonic() + 3  # well past the lease: only the heartbeat holds it
+        while time.monotonic() < deadline:
+            assert claim_run(engine, day, owner="other", now=clock(), terms=terms).status == "held"
+            time.sleep(0.05)
+    assert not beat.lost.is_set()
+    time.sleep(2.2)  # stopped: the lease runs out
+    assert claim_run(engine, day, owner="other", now=clock(), terms=terms).claimed
