@@ -44,6 +44,7 @@ task_routes = {
     "workers.tasks.allocation_failed": {"queue": "solver"},
     "workers.tasks.replan_nightly": {"queue": "solver"},
     "workers.tasks.replan_draft": {"queue": "solver"},
+    "workers.tasks.replan_watchdog": {"queue": "solver"},
     "workers.tasks.send_message": {"queue": "mail"},
     "workers.tasks.sweep_outbox": {"queue": "mail"},
 }
@@ -89,4 +90,11 @@ if _jobs.replan_enabled:
     beat_schedule["replan-nightly"] = {
         "task": "workers.tasks.replan_nightly",
         "schedule": crontab(minute=_jobs.replan_at_utc.minute, hour=_jobs.replan_at_utc.hour),
+    }
+    # A re-plan whose whole worker died leaves its message unacknowledged in Redis for
+    # the visibility timeout (hours); the watchdog queues it again once its lease ran out.
+    beat_schedule["replan-watchdog"] = {
+        "task": "workers.tasks.replan_watchdog",
+        "schedule": dt.timedelta(seconds=_jobs.replan_check_seconds),
+        "options": {"expires": _jobs.replan_check_seconds},
     }

@@ -24,7 +24,17 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = Field(
         default=None, description="folder for .eml files; default data_dir/outbox"
     )
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="the Celery broker; setting it says there is one (see queue_sends)",
+    )
+    queue_sends: Literal["auto", "yes", "no"] = Field(
+        default="auto",
+        description=(
+            "after a confirmation commits, queue one send per message for the mail workers; "
+            "auto: when a broker is configured (REDIS_URL set, or JOBS_BACKEND=celery)"
+        ),
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_starttls: bool = False
@@ -64,6 +74,13 @@ class Settings(BaseSettings):
     @property
     def effective_outbox_dir(self) -> Path:
         return self.outbox_dir or (self.data_dir / "outbox")
+
+    @property
+    def sends_are_queued(self) -> bool:
+        """Whether confirming asks the mail workers to send (else `rjsched send` does)."""
+        if self.queue_sends != "auto":
+            return self.queue_sends == "yes"
+        return self.jobs_backend == "celery" or "redis_url" in self.model_fields_set
 
     @property
     def smtp_configured(self) -> bool:

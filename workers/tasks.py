@@ -10,20 +10,33 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from typing import Any
 
 from celery import chord
-from celery.signals import worker_process_init
+from celery.signals import after_setup_logger, after_setup_task_logger, worker_process_init
 from sqlalchemy import Engine
 
 from scheduler.jobs import allocation, requests, sending
 from scheduler.jobs.config import get_job_settings
 from scheduler.jobs.engine_adapter import unit_from_json, unit_to_json
 from scheduler.jobs.replan import run_replan
+from scheduler.jobs.replan_lease import LeaseLostError, LeaseTerms, runs_to_take_over
 from scheduler.settings import get_settings
 from workers.app import app
 
 log = logging.getLogger(__name__)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _redact_logs(logger: logging.Logger | None = None, **_: Any) -> None:
+    # No email address in a worker's log, whatever logs it (a traceback included).
+    from scheduler.invites import redact
+
+    redact.install(logger)
+    redact.install()
+
 
 _engine: Engine | None = None
 
@@ -47,6 +60,8 @@ def _fresh_process(**_: Any) -> None:
 
     # The outbox's claim length is a module constant; make it the configured one.
     outbox.CLAIM_SECONDS = get_job_settings().mail_claim_seconds
+    # A worker has a broker: confirmations here (the nightly re-plan) queue their sends.
+    sending.IN_WORKER = True
 
 
 def utcnow() -> dt.datetime:
@@ -218,28 +233,46 @@ def mail_queue_length() -> int:
             return 0
 
 
-def queue_sends(outbox_ids: list[int]) -> None:
-    for outbox_id in outbox_ids:
-        send_message.delay(outbox_id)
-
-
 # --------------------------------------------------------------------------- nightly
 
 
-@app.task(ignore_result=True)
-def replan_nightly(run_date: str | None = None) -> str:
-    """The re-plan of `run_date` (ISO date; default today in UTC), once per date."""
+@app.task(bind=True, ignore_result=True, max_retries=None)
+def replan_nightly(self: Any, run_date: str | None = None) -> str:
+    """The re-plan of `run_date` (ISO date; default today in UTC), once per date.
+
+    Its messages are queued for sending when its transaction commits (see
+    `invites.outbox.confirm_plan`). A run another process holds is looked at again when
+    its next heartbeat, and at the latest when that lease runs out: then the run is done
+    (nothing to do) or its holder died (take it over).
+    """
     day = dt.date.fromisoformat(run_date) if run_date else utcnow().date()
     settings, jobs = get_settings(), get_job_settings()
-    outcome = run_replan(
-        engine(),
-        run_date=day,
-        now=utcnow(),
-        time_limit=settings.solver_time_limit_seconds,
-        workers=settings.solver_workers,
-        stale_seconds=jobs.replan_stale_seconds,
-    )
-    queue_sends(outcome.outbox_ids)
+    owner = f"{self.request.hostname} pid {os.getpid()} task {self.request.id}"
+    try:
+        outcome = run_replan(
+            engine(),
+            run_date=day,
+            now=utcnow(),
+            time_limit=settings.solver_time_limit_seconds,
+            workers=settings.solver_workers,
+            owner=owner,
+            lease=LeaseTerms.from_settings(jobs),
+            clock=utcnow,
+        )
+    except LeaseLostError as exc:
+        log.warning("%s", exc)
+        return "lost-lease"
+    if outcome.status == "held" and outcome.held_until is not None:
+        # Look again at the next heartbeat (the holder may be done by then), at the
+        # latest just after its lease runs out (then the holder died: take over).
+        left = (outcome.held_until - utcnow()).total_seconds() + 0.5
+        wait = max(1.0, min(left, jobs.replan_heartbeat_seconds))
+        log.info("re-plan %s is held by %s; looking again in %.0fs", day, outcome.held_by, wait)
+        raise self.retry(args=[day.isoformat()], countdown=wait)
+    if outcome.took_over_from:
+        log.warning(
+            "re-plan %s: took over the run of %s (lease ran out)", day, outcome.took_over_from
+        )
     log.info(
         "re-plan %s: %s, plan %s, %d message(s) queued",
         day,
@@ -248,3 +281,14 @@ def replan_nightly(run_date: str | None = None) -> str:
         len(outcome.outbox_ids),
     )
     return outcome.status
+
+
+@app.task(ignore_result=True)
+def replan_watchdog() -> int:
+    """Queue again every recent re-plan whose lease ran out (its worker died whole)."""
+    jobs = get_job_settings()
+    days = runs_to_take_over(engine(), now=utcnow())
+    for day in days:
+        log.warning("re-plan %s: its lease ran out; queuing it to be taken over", day)
+        replan_nightly.apply_async(args=[day.isoformat()], expires=jobs.replan_check_seconds)
+    return len(days)

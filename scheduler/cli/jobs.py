@@ -17,6 +17,8 @@ from scheduler.cli.data import open_db_or_fail
 from scheduler.cli.document_io import fail
 from scheduler.jobs.config import get_job_settings
 from scheduler.jobs.replan import ConfirmedPlanChangedError, ReplanOutcome, run_replan
+from scheduler.jobs.replan_lease import LeaseLostError, LeaseTerms
+from scheduler.jobs.sending import sends_are_queued
 from scheduler.settings import get_settings
 from scheduler.storage.problems import NoProblemError
 
@@ -72,14 +74,20 @@ def beat(loglevel: str) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The run date (default: today in UTC). Meetings up to it are pinned.",
 )
-@click.option("--force", is_flag=True, help="Run again even if this date has been re-planned.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Run again even if this date has been re-planned, or take over a run in progress.",
+)
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), help="Solver seconds (default: settings)."
 )
 def replan(run_date: dt.datetime | None, force: bool, time_limit: float | None) -> None:
     """Re-plan the confirmed plan now, in this process, and queue only what changed.
 
-    The same work as the nightly job, once per date; `rjsched send` then sends it.
+    The same work as the nightly job, once per date. A run whose process died is taken
+    over once its lease has run out (at once with --force). With a broker configured
+    the mail workers send what it queued; else `rjsched send` does.
     """
     settings, jobs = get_settings(), get_job_settings()
     now = dt.datetime.now(dt.UTC)
@@ -92,10 +100,12 @@ def replan(run_date: dt.datetime | None, force: bool, time_limit: float | None) 
             now=now,
             time_limit=time_limit or settings.solver_time_limit_seconds,
             workers=settings.solver_workers,
-            stale_seconds=jobs.replan_stale_seconds,
+            owner=f"rjsched replan pid {os.getpid()}",
+            lease=LeaseTerms.from_settings(jobs),
+            clock=lambda: dt.datetime.now(dt.UTC),
             force=force,
         )
-    except (NoProblemError, ConfirmedPlanChangedError) as exc:
+    except (NoProblemError, ConfirmedPlanChangedError, LeaseLostError) as exc:
         raise fail(f"{exc}; nothing was confirmed") from None
     finally:
         engine.dispose()
@@ -107,10 +117,20 @@ def _report(o: ReplanOutcome) -> None:
     if o.status == "already-run":
         click.echo(f"re-plan of {day} has run already; nothing done (use --force to run it again)")
         return
+    if o.status == "held":
+        until = o.held_until.isoformat(timespec="seconds") if o.held_until else "?"
+        click.echo(
+            f"re-plan of {day} is running in {o.held_by} (its lease holds until {until} UTC); "
+            "nothing done (it is taken over by itself if that process died; --force takes "
+            "it over now)"
+        )
+        return
     if o.status == "no-confirmed-plan":
         click.echo(f"re-plan of {day}: there is no confirmed plan to re-plan; nothing done")
         return
     c = o.changes
+    if o.took_over_from:
+        click.echo(f"re-plan of {day}: took over the run left by {o.took_over_from}")
     click.echo(f"re-plan of {day}: plan {o.plan_id} confirmed (replaces plan {o.previous_plan_id})")
     click.echo(
         f"  objective: disruption {o.objective.get('disruption')}, scheduled priority "
@@ -134,8 +154,15 @@ def _report(o: ReplanOutcome) -> None:
     click.echo(f"  unchanged: {len(c.unchanged)}")
     click.echo(
         f"  queued {len(o.outbox_ids)} message(s): {o.requests} new, {o.updates} updated, "
-        f"{o.cancels} cancelled. Run `rjsched send` to send them."
+        f"{o.cancels} cancelled. {then_what()}"
     )
+
+
+def then_what() -> str:
+    """What happens to queued messages next, for people."""
+    if sends_are_queued():
+        return "The mail workers send them now (`rjsched send` also would)."
+    return "Run `rjsched send` to send them."
 
 
 COMMANDS = [worker, beat, replan]

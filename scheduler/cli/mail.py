@@ -12,6 +12,7 @@ import click
 
 from scheduler.cli.data import open_db_or_fail, unit_of_work
 from scheduler.cli.document_io import fail
+from scheduler.cli.jobs import then_what
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import confirm_plan, send_due
 from scheduler.invites.transports import transport_from_settings
@@ -50,7 +51,7 @@ def confirm(all_: bool, plan_id: int | None) -> None:
     click.echo(
         f"plan {plan_id} confirmed; queued {summary.queued} message(s): "
         f"{summary.requests} new, {summary.updates} updated, {summary.cancels} cancelled; "
-        f"{summary.unchanged} unchanged. Run `rjsched send` to send them."
+        f"{summary.unchanged} unchanged. {then_what()}"
     )
 
 

@@ -6,10 +6,13 @@ not confirmed. Sending happens later, one message per short transaction.
 
 Exactly-once per (UID, SEQUENCE, METHOD, recipient): a message is queued once (the
 diff against ``invite_state`` plus the outbox's unique key), and it is sent at most
-once at a time (a sender claims it with a conditional UPDATE before sending and marks
-it sent right after). If a process dies between the hand-over and the mark, the message
-is sent again on the next run with the same Message-ID and file name, so mail
-systems and the outbox folder see the same message, not a new one.
+once at a time (a sender claims it with a conditional UPDATE before sending). It is
+marked sent, in its own committed transaction, the moment the transport has it: for
+SMTP at the server's "250" after DATA, before QUIT, so nothing the server or the
+network does after that (a 421 or 554 to QUIT, a dropped connection, the sender being
+killed) can send it again or mark it failed. Only a process killed in the one database
+round trip between the "250" and that commit sends it again, once its claim runs out,
+with the same Message-ID and file name, so mail systems see the same message.
 
 Choices where the spec is silent:
 
@@ -38,11 +41,16 @@ from scheduler.domain import Plan, Problem
 from scheduler.invites.content import EventContent, Key, Sender, plan_recipients
 from scheduler.invites.ical import Method, build_calendar, calendar_bytes
 from scheduler.invites.mime import build_message, from_text, message_key, to_text
+from scheduler.invites.redact import redact_addresses
 from scheduler.invites.scrub import scrub_delivered
-from scheduler.invites.transports import MailError, TransientMailError, Transport
+from scheduler.invites.transports import MailError, TransientMailError, Transport, hand_over
 from scheduler.storage.mail_models import InviteState, OutboxMessage
 
-CLAIM_SECONDS = 600  # longer than any SMTP timeout, so a live sender never loses its claim
+# How long a sender holds a message. Longer than a whole SMTP conversation (the
+# transport cuts one off after RJSCHED_SMTP_TIMEOUT_SECONDS, 30 s), so a live sender
+# never loses its claim; a killed sender's message is due again after it. The workers
+# set it from RJSCHED_MAIL_CLAIM_SECONDS.
+CLAIM_SECONDS = 120
 
 
 @dataclass
@@ -223,7 +231,9 @@ def confirm_plan(
 ) -> QueueSummary:
     """Confirm a stored plan (superseding the one before) and queue its invites.
 
-    Runs in the caller's transaction: the confirmation and its messages commit together.
+    Runs in the caller's transaction: the confirmation and its messages commit together,
+    and after that commit one send per message is queued for the mail workers (when a
+    broker is configured; see ``scheduler.jobs.sending.send_after_commit``).
     The meetings of a confirmed plan count as confirmed (pinned ones stay pinned) through
     ``scheduler.storage.plans.confirmed_meetings``; the stored plan document is kept as
     it was saved. Raises ``PlanNotFoundError`` for an unknown id and ``NoProblemError``
@@ -235,7 +245,13 @@ def confirm_plan(
     plans.confirm_plan(session, plan_id, at=now)
     plan = plans.plan_document(session, plan_id)
     problem = problems.export_problem(session)
-    return queue_invites(session, problem=problem, plan=plan, now=now, sender=sender)
+    summary = queue_invites(session, problem=problem, plan=plan, now=now, sender=sender)
+    # Once this transaction commits (never before, never after a rollback), the mail
+    # workers are asked to send; with no broker configured nothing is queued.
+    from scheduler.jobs.sending import send_after_commit
+
+    send_after_commit(session, summary.outbox_ids)
+    return summary
 
 
 # --------------------------------------------------------------------------- send
@@ -264,9 +280,14 @@ def send_one(
     """Send one queued message unless it was sent already; returns what happened.
 
     'sent', or 'skipped' (already sent, failed for good, not yet due, or held by another
-    sender). Idempotent, so a task can be retried freely. A failure is recorded on the
-    row, then raised again: ``TransientMailError`` (worth retrying: the message stays
-    due) or ``PermanentMailError`` (the message is marked failed).
+    sender). Idempotent, so a task can be retried freely. The row is marked sent (and
+    committed) as soon as the transport has the message, before the SMTP session ends;
+    what fails after that is logged by the transport, not raised. A failure before it
+    is recorded on the row (addresses redacted), then raised again:
+    ``TransientMailError`` (worth retrying: the message stays due) or
+    ``PermanentMailError`` (the message is marked failed). If the mark itself fails
+    (the database is lost at that moment) its error is raised and the claim is kept,
+    so the message is not sent again before the claim runs out.
     """
     now = _utc(now)
     with session_factory() as session, session.begin():
@@ -285,12 +306,25 @@ def send_one(
         row = session.get(OutboxMessage, outbox_id)
         assert row is not None
         text, key = row.message, row.message_key
+    accepted = False
+
+    def mark_sent() -> None:
+        nonlocal accepted
+        accepted = True
+        _mark_sent(session_factory, outbox_id, now)
+
     try:
-        transport.send(from_text(text), key=key)
+        hand_over(transport, from_text(text), key=key, on_accepted=mark_sent)
     except Exception as exc:
+        if accepted:  # the transport has it; only the mark failed: keep the claim
+            raise
         permanent = isinstance(exc, MailError) and not isinstance(exc, TransientMailError)
         _record_failure(session_factory, outbox_id, now, exc, permanent=permanent)
         raise
+    return "sent"
+
+
+def _mark_sent(session_factory: Callable[[], Session], outbox_id: int, now: dt.datetime) -> None:
     with session_factory() as session, session.begin():
         session.execute(
             update(OutboxMessage)
@@ -299,7 +333,6 @@ def send_one(
         )
         # An erased person's CANCEL kept its address only until it went (see `scrub`).
         scrub_delivered(session, [outbox_id])
-    return "sent"
 
 
 def _record_failure(
@@ -316,7 +349,7 @@ def _record_failure(
             .where(OutboxMessage.id == outbox_id)
             .values(
                 claimed_until=None,
-                last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                last_error=redact_addresses(f"{type(exc).__name__}: {exc}")[:2000],
                 failed_at=now if permanent else None,
             )
         )
@@ -345,7 +378,8 @@ def send_due(
             outcome = send_one(session_factory, transport, outbox_id, now)
         except Exception as exc:
             summary.failed += 1
-            summary.errors.append(f"message {outbox_id}: {type(exc).__name__}: {exc}")
+            error = redact_addresses(f"{type(exc).__name__}: {exc}")
+            summary.errors.append(f"message {outbox_id}: {error}")
             continue
         if outcome == "sent":
             summary.sent += 1

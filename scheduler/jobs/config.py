@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,13 +31,29 @@ class JobSettings(BaseSettings):
     mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
     mail_max_retries: int = Field(default=12, ge=0)
     # How long a sender holds a message it is sending (the outbox's claim). Longer than
-    # the SMTP timeout, so a live sender never loses it; a dead sender's message is
-    # swept up again after it. Tests shorten it so a killed worker's claim runs out fast.
-    mail_claim_seconds: int = Field(default=600, ge=1)
+    # a whole SMTP conversation (cut off after RJSCHED_SMTP_TIMEOUT_SECONDS), so a live
+    # sender never loses it; a killed sender's message is swept up again after it (so
+    # it bounds that delay, with the sweep interval). Tests shorten it.
+    mail_claim_seconds: int = Field(default=120, ge=1)
     # The sweeper leaves alone what became due within this long (a task is on its way).
     sweep_grace_seconds: float = Field(default=30.0, ge=0)
-    # A re-plan row left 'running' this long is a crashed run and may be claimed again.
-    replan_stale_seconds: int = Field(default=3 * 3600, ge=60)
+    # The nightly re-plan holds its date with a lease that its heartbeat renews every
+    # `replan_heartbeat_seconds`; a run whose lease ran out (its process died) is taken
+    # over by the redelivered task, the watchdog's, or `rjsched replan`.
+    replan_lease_seconds: float = Field(default=120.0, gt=0)
+    replan_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    # How often beat looks for a re-plan whose lease ran out, and queues it again.
+    replan_check_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeat_within_lease(self) -> JobSettings:
+        if self.replan_heartbeat_seconds * 2 > self.replan_lease_seconds:
+            raise ValueError(
+                "RJSCHED_REPLAN_HEARTBEAT_SECONDS must be at most half of "
+                f"RJSCHED_REPLAN_LEASE_SECONDS (got {self.replan_heartbeat_seconds:g} and "
+                f"{self.replan_lease_seconds:g}), or a live run would lose its lease"
+            )
+        return self
 
     @field_validator("replan_at_utc", mode="before")
     @classmethod

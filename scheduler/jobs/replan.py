@@ -1,14 +1,16 @@
 """The nightly re-plan: once per date, re-solve the coming weeks with least disruption.
 
-Steps: claim the date (a unique ``replan_runs`` row, so a second beat, a retry or a
-redelivered message does nothing twice), read the confirmed plan and the problem, pin
-what has taken place (see `replan_problem`), solve, then save the new plan and confirm
-it in one transaction, which queues only the updates and cancellations
-(`invites.outbox.confirm_plan`). The caller sends what was queued.
+Steps: claim the date (a ``replan_runs`` row held by a lease that a heartbeat renews;
+see `replan_lease`), read the confirmed plan and the problem, pin what has taken place
+(see `replan_problem`), solve, then save the new plan and confirm it in one
+transaction, which queues only the updates and cancellations
+(`invites.outbox.confirm_plan`, which also has them sent once it commits).
 
-A run that dies half-way leaves its row ``running``; after ``replan_stale_seconds`` it
-may be claimed again (a failed one at once). Nothing is confirmed half-way: the save,
-the confirmation, the queued messages and the row's ``done`` commit together.
+A run whose process dies stops renewing its lease; once the lease has run out
+(``RJSCHED_REPLAN_LEASE_SECONDS``) the next claimer takes the run over and does it
+all again. Nothing is confirmed half-way: the save, the confirmation, the queued
+messages and the row's ``done`` commit together, and only while this process still
+holds the lease, so a date's updates are queued once.
 """
 
 from __future__ import annotations
@@ -16,11 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, select
 
 from scheduler.domain import Meeting, Plan
 from scheduler.jobs import engine_adapter as solver
+from scheduler.jobs.replan_lease import (
+    Clock,
+    Heartbeat,
+    LeaseTerms,
+    claim_run,
+    close_run,
+    finish_run,
+)
 from scheduler.jobs.replan_problem import (
     Changes,
     ReplanInput,
@@ -30,7 +39,7 @@ from scheduler.jobs.replan_problem import (
 )
 from scheduler.jobs.stability import stabilise
 from scheduler.storage.db import transaction
-from scheduler.storage.models import PlanRow, ReplanRun
+from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import confirmed_meetings, latest_plan, save_plan
 from scheduler.storage.problems import export_problem
 
@@ -42,7 +51,9 @@ class ConfirmedPlanChangedError(RuntimeError):
 @dataclass
 class ReplanOutcome:
     run_date: dt.date
-    status: str  # 'done', 'already-run' (claimed before), 'no-confirmed-plan'
+    # 'done', 'already-run' (done before), 'held' (another process is running it now),
+    # 'no-confirmed-plan'
+    status: str
     plan_id: int | None = None
     previous_plan_id: int | None = None
     changes: Changes = field(default_factory=Changes)
@@ -55,43 +66,9 @@ class ReplanOutcome:
     expired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # details kept as they were (see stability)
     objective: dict[str, int] = field(default_factory=dict)
-
-
-def claim_run(
-    engine: Engine, run_date: dt.date, *, now: dt.datetime, stale_seconds: int, force: bool = False
-) -> bool:
-    """Take the date's run for this process; False if another run has it or had it."""
-    try:
-        with transaction(engine) as session:
-            session.add(ReplanRun(run_date=run_date, status="running", started_at=now))
-        return True
-    except IntegrityError:
-        pass
-    stale = now - dt.timedelta(seconds=stale_seconds)
-    again = [
-        ReplanRun.status == "failed",
-        (ReplanRun.status == "running") & (ReplanRun.started_at < stale),
-    ]
-    if force:
-        again.append(ReplanRun.status.in_(("done", "skipped")))
-    with transaction(engine) as session:
-        result = session.execute(
-            update(ReplanRun)
-            .where(ReplanRun.run_date == run_date, or_(*again))
-            .values(status="running", started_at=now, finished_at=None)
-        )
-        return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-def _close_run(
-    engine: Engine, run_date: dt.date, *, status: str, now: dt.datetime, plan_id: int | None = None
-) -> None:
-    with transaction(engine) as session:
-        session.execute(
-            update(ReplanRun)
-            .where(ReplanRun.run_date == run_date)
-            .values(status=status, finished_at=now, plan_id=plan_id)
-        )
+    took_over_from: str | None = None  # the owner of a run that died (or was forced out)
+    held_by: str | None = None  # 'held': who runs it, and until when their lease holds
+    held_until: dt.datetime | None = None
 
 
 def run_replan(
@@ -101,22 +78,42 @@ def run_replan(
     now: dt.datetime,
     time_limit: float,
     workers: int,
-    stale_seconds: int,
+    owner: str,
+    lease: LeaseTerms,
+    clock: Clock,
     force: bool = False,
 ) -> ReplanOutcome:
-    """Re-plan for `run_date` once (again with `force`); see the module docstring."""
-    if not claim_run(engine, run_date, now=now, stale_seconds=stale_seconds, force=force):
-        return ReplanOutcome(run_date=run_date, status="already-run")
-    try:
-        outcome = _replan(
-            engine, run_date=run_date, now=now, time_limit=time_limit, workers=workers
+    """Re-plan for `run_date` once (again with `force`); see the module docstring.
+
+    `owner` names this process in ``replan_runs`` (for people, and as the lease's
+    holder); `clock` gives the heartbeat's and the finish's times.
+    """
+    claim = claim_run(engine, run_date, owner=owner, now=now, terms=lease, force=force)
+    if not claim.claimed:
+        return ReplanOutcome(
+            run_date=run_date,
+            status=claim.status,
+            held_by=claim.previous_owner,
+            held_until=claim.held_until,
         )
-    except BaseException:
-        # BaseException too: a soft time limit or a stop signal must not leave 'running'.
-        _close_run(engine, run_date, status="failed", now=now)
-        raise
+    with Heartbeat(engine, run_date, owner=owner, terms=lease, clock=clock):
+        try:
+            outcome = _replan(
+                engine,
+                run_date=run_date,
+                now=now,
+                time_limit=time_limit,
+                workers=workers,
+                owner=owner,
+                clock=clock,
+            )
+        except BaseException:
+            # BaseException too: a soft time limit or a stop signal must not leave 'running'.
+            close_run(engine, run_date, owner=owner, status="failed", now=clock())
+            raise
     if outcome.status == "no-confirmed-plan":
-        _close_run(engine, run_date, status="skipped", now=now)
+        close_run(engine, run_date, owner=owner, status="skipped", now=clock())
+    outcome.took_over_from = claim.previous_owner
     return outcome
 
 
@@ -154,7 +151,14 @@ def solve_replan(
 
 
 def _replan(
-    engine: Engine, *, run_date: dt.date, now: dt.datetime, time_limit: float, workers: int
+    engine: Engine,
+    *,
+    run_date: dt.date,
+    now: dt.datetime,
+    time_limit: float,
+    workers: int,
+    owner: str,
+    clock: Clock,
 ) -> ReplanOutcome:
     from scheduler.invites.outbox import confirm_plan
 
@@ -176,11 +180,8 @@ def _replan(
             )
         plan_id = save_plan(session, plan, kind="replan", created_at=now)
         summary = confirm_plan(session, plan_id=plan_id, now=now)
-        session.execute(
-            update(ReplanRun)
-            .where(ReplanRun.run_date == run_date)
-            .values(status="done", finished_at=now, plan_id=plan_id)
-        )
+        # The fence: only the lease's holder commits (else everything here rolls back).
+        finish_run(session, run_date, owner=owner, status="done", now=clock(), plan_id=plan_id)
         session.flush()
         outbox_ids = summary.outbox_ids
     return ReplanOutcome(

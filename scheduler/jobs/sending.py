@@ -1,12 +1,18 @@
-"""Sending one outbox message from a task, and sweeping up what is due and unsent.
+"""Sending one outbox message from a task, queuing sends after a confirmation, sweeping.
 
 Exactly-once design (the invites outbox does the claiming): a sender claims the row
-with a conditional UPDATE (``claimed_until``), hands the message to SMTP, and marks it
-sent in the very next statement. A second sender (the sweeper's copy, a redelivered
-message) finds it claimed or sent and skips. The one window left is between the SMTP
-server's "250 OK" and that mark: a process killed there sends the message again once
-its claim runs out (same Message-ID, so mail systems can recognise it). No design can
-close that window without the server's help; it lasts one database round trip.
+with a conditional UPDATE (``claimed_until``), hands the message to SMTP, and commits
+the row as sent at the server's "250" after DATA, before QUIT. A second sender (the
+sweeper's copy, a redelivered message) finds it claimed or sent and skips. The one
+window left is the database round trip between that "250" and the commit: a process
+killed exactly there sends the message again once its claim runs out (same
+Message-ID, so mail systems can recognise it). Errors after the commit (QUIT answered
+with 421 or 554, a dropped connection) are logged and never retried.
+
+Confirming a plan queues one ``send_message`` per message after its transaction
+commits (`send_after_commit`, registered by ``invites.outbox.confirm_plan``, which the
+CLI, the web app and the nightly re-plan all call). The sweeper stays the safety net
+for a send that was lost (Redis restarted, the broker down at that moment).
 
 Backoff lives on the row: after a transient failure the row's ``due_at`` moves to the
 next attempt, so the sweeper, a task retry and a redelivered message all wait for it,
@@ -16,16 +22,24 @@ and the delay grows with the row's ``attempts`` whichever of them tried last.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, event, update
 from sqlalchemy.orm import Session
 
 from scheduler.invites import outbox
 from scheduler.invites.transports import TransientMailError, Transport
 from scheduler.storage.db import session_factory, transaction
 from scheduler.storage.mail_models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# True in a Celery worker process (set by `workers.tasks`): a broker is there for sure.
+IN_WORKER = False
+# Publishing a send gives up quickly when the broker is down: the sweeper sends it later.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
 def retry_delay(
@@ -91,3 +105,69 @@ def backlog(engine: Engine, *, now: dt.datetime) -> int:
     """How many messages are due and unsent now (for health checks)."""
     with session_factory(engine)() as session:
         return len(outbox.due_ids(session, now))
+
+
+# --------------------------------------------------------------------------- after confirm
+
+
+def sends_are_queued() -> bool:
+    """Whether a confirmation queues its sends (``RJSCHED_QUEUE_SENDS``; auto: a broker is set)."""
+    from scheduler.settings import get_settings
+
+    settings = get_settings()
+    if settings.queue_sends == "auto" and IN_WORKER:
+        return True
+    return settings.sends_are_queued
+
+
+def send_after_commit(session: Session, outbox_ids: Sequence[int]) -> None:
+    """Queue one ``send_message`` per id once `session` commits; nothing if it rolls back.
+
+    Nothing at all without a broker (the embedded default): `rjsched send` sends then.
+    """
+    if not outbox_ids or not sends_are_queued():
+        return
+    ids, settled = list(outbox_ids), [False]
+
+    def committed(_: Session) -> None:
+        if not settled[0]:
+            settled[0] = True
+            queue_sends(ids)
+
+    def rolled_back(_: Session) -> None:
+        settled[0] = True
+
+    event.listen(session, "after_commit", committed, once=True)
+    event.listen(session, "after_rollback", rolled_back, once=True)
+
+
+def queue_sends(outbox_ids: Sequence[int]) -> int:
+    """Ask the mail workers to send each message; how many were queued (never raises).
+
+    The rows are committed already, so a broker that is down loses nothing: the sweeper
+    finds the rows due and unsent and queues them itself.
+    """
+    queued = 0
+    try:
+        from workers.app import app
+
+        for outbox_id in outbox_ids:
+            app.send_task(
+                "workers.tasks.send_message",
+                args=[outbox_id],
+                queue="mail",
+                ignore_result=True,  # never touch the result backend (it may be down too)
+                add_to_parent=False,
+                retry=True,
+                retry_policy=_PUBLISH_RETRY,
+            )
+            queued += 1
+    except Exception as exc:  # the broker is down or unreachable
+        log.warning(
+            "queued %d of %d send(s); the rest wait for the sweeper (%s: %s)",
+            queued,
+            len(outbox_ids),
+            type(exc).__name__,
+            exc,
+        )
+    return queued

@@ -25,6 +25,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 NOW = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
 
 
+@pytest.fixture(autouse=True)
+def _no_broker_in_the_test_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Confirmations made by the test itself queue nothing (whatever the shell's settings)."""
+    for name in ("RJSCHED_REDIS_URL", "RJSCHED_JOBS_BACKEND", "RJSCHED_QUEUE_SENDS"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path / "redis")
@@ -84,6 +91,8 @@ def job_env(
         RJSCHED_SWEEP_SECONDS="1",
         RJSCHED_SWEEP_GRACE_SECONDS="2",
         RJSCHED_REPLAN_ENABLED="false",
+        RJSCHED_REPLAN_LEASE_SECONDS="3",
+        RJSCHED_REPLAN_HEARTBEAT_SECONDS="0.5",
         RJSCHED_SOLVER_TIME_LIMIT_SECONDS="60",
         RJSCHED_SOLVER_WORKERS="1",
     )

@@ -154,15 +154,46 @@ class Recorder:
     mid-transfer. A message whose sender hung up during the delay is not accepted
     (no reply was sent, so by RFC 5321 the server has not taken it on): that is how a
     real server behaves, not deduplication.
+
+    After the "250", `quit_reply` answers QUIT (421 or 554 instead of "221 Bye") and
+    `quit_delay` holds that answer, so a test can kill the sender between the "250" and
+    the end of the session (`quitting` is set when a QUIT arrives). `refuse` answers
+    RCPT for an address with a reply for good; `busy` with "451" that many times first.
     """
 
     delay: float = 0.0
+    quit_reply: str | None = None
+    quit_delay: float = 0.0
+    refuse: dict[str, str] = field(default_factory=dict)
+    busy: dict[str, int] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     raw: list[bytes] = field(default_factory=list)
     in_transfer: threading.Event = field(default_factory=threading.Event)
+    quitting: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     active: int = 0  # messages in transfer now (between DATA and the reply)
+    quits: int = 0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        with self.lock:
+            if address in self.refuse:
+                return self.refuse[address]
+            if self.busy.get(address, 0) > 0:
+                self.busy[address] -= 1
+                return f"451 4.2.1 <{address}>: mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.quits += 1
+        self.quitting.set()
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
+        return self.quit_reply or "221 Bye"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.in_transfer.set()

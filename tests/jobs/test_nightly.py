@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from scheduler.jobs.replan_lease import LeaseTerms
 from scheduler.storage.db import transaction
 from scheduler.storage.models import PlanRow, ReplanRun
 from tests.jobs.conftest import (
@@ -20,6 +21,11 @@ from tests.jobs.conftest import (
 )
 from tests.jobs.services import wait_for
 
+LEASE = {
+    "owner": "test",
+    "lease": LeaseTerms(seconds=60, heartbeat_seconds=10),
+    "clock": lambda: dt.datetime.now(dt.UTC),
+}
 RUN_DATE = "2027-03-09"  # C7 (8 March) took place; C6 (9 March) is today: both pinned
 
 
@@ -65,7 +71,7 @@ def test_replan_without_changes_sends_nothing(db) -> None:  # type: ignore[no-un
         now=dt.datetime.now(dt.UTC),
         time_limit=60,
         workers=1,
-        stale_seconds=3600,
+        **LEASE,
     )
     assert outcome.status == "done"
     assert not outcome.changes.any
@@ -141,7 +147,7 @@ def test_replan_without_confirmed_plan_does_nothing(db) -> None:  # type: ignore
     load_example(db)
     now = dt.datetime.now(dt.UTC)
     outcome = run_replan(
-        db, run_date=dt.date(2027, 3, 9), now=now, time_limit=5, workers=1, stale_seconds=3600
+        db, run_date=dt.date(2027, 3, 9), now=now, time_limit=5, workers=1, **LEASE
     )
     assert outcome.status == "no-confirmed-plan"
     assert runs(db) == [(RUN_DATE, "skipped")]

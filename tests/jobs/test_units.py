@@ -9,7 +9,7 @@ import pytest
 
 from scheduler.formats import load_plan, load_problem
 from scheduler.jobs import requests
-from scheduler.jobs.replan import claim_run
+from scheduler.jobs.replan_lease import LeaseTerms, claim_run, renew
 from scheduler.jobs.replan_problem import complete_plan, describe_changes, replan_problem
 from scheduler.jobs.sending import retry_delay
 from tests.jobs.conftest import example_docs
@@ -100,28 +100,47 @@ def test_describe_changes() -> None:
     assert len(same.unchanged) == len(before)
 
 
+TERMS = LeaseTerms(seconds=60, heartbeat_seconds=10)
+
+
 def test_a_date_is_claimed_once_even_by_racing_claimers(engine) -> None:  # type: ignore[no-untyped-def]
     day = dt.date(2027, 3, 9)
     results: list[bool] = []
     barrier = threading.Barrier(4)
 
-    def claim() -> None:
+    def claim(n: int) -> None:
         barrier.wait()
-        results.append(claim_run(engine, day, now=NOW, stale_seconds=3600))
+        results.append(claim_run(engine, day, owner=f"p{n}", now=NOW, terms=TERMS).claimed)
 
-    threads = [threading.Thread(target=claim) for _ in range(4)]
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(results) == [False, False, False, True]
-    assert not claim_run(engine, day, now=NOW + dt.timedelta(minutes=5), stale_seconds=3600)
-    # A run left 'running' by a dead process may be taken over once it is stale.
-    assert claim_run(engine, day, now=NOW + dt.timedelta(hours=2), stale_seconds=3600)
-    assert (
-        claim_run(engine, day, now=NOW + dt.timedelta(hours=2), stale_seconds=3600, force=False)
-        is False
-    )
+    later = NOW + dt.timedelta(seconds=30)
+    held = claim_run(engine, day, owner="late", now=later, terms=TERMS)
+    assert (held.claimed, held.status) == (False, "held")
+    assert held.held_until == NOW + dt.timedelta(seconds=60)
+
+
+def test_a_live_lease_holds_and_a_dead_one_is_taken_over(engine) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2027, 3, 9)
+    assert claim_run(engine, day, owner="first", now=NOW, terms=TERMS).claimed
+    # The heartbeat renews the lease: half an hour later it still holds.
+    for minutes in range(1, 31):
+        at = NOW + dt.timedelta(minutes=minutes)
+        assert renew(engine, day, owner="first", now=at, terms=TERMS)
+        assert claim_run(engine, day, owner="second", now=at, terms=TERMS).status == "held"
+    # The first process dies: one lease later the date is taken over, and the first's
+    # heartbeat (were it alive after all) finds the run no longer its own.
+    dead = NOW + dt.timedelta(minutes=31, seconds=1)
+    taken = claim_run(engine, day, owner="second", now=dead, terms=TERMS)
+    assert (taken.claimed, taken.previous_owner) == (True, "first")
+    assert not renew(engine, day, owner="first", now=dead, terms=TERMS)
+    # --force takes over even a live lease.
+    forced = claim_run(engine, day, owner="third", now=dead, terms=TERMS, force=True)
+    assert (forced.claimed, forced.previous_owner) == (True, "second")
 
 
 def test_request_progress_only_rises_and_failure_is_recorded(engine) -> None:  # type: ignore[no-untyped-def]
@@ -137,3 +156,24 @@ def test_request_progress_only_rises_and_failure_is_recorded(engine) -> None:  #
     assert (row.status, row.error) == ("failed", "boom")
     with pytest.raises(requests.RequestNotFoundError):
         requests.get_request(engine, rid + 100)
+
+
+def test_the_heartbeat_keeps_a_live_run_and_stops_with_it(engine) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from scheduler.jobs.replan_lease import Heartbeat
+
+    day, terms = dt.date(2027, 3, 9), LeaseTerms(seconds=2, heartbeat_seconds=0.2)
+
+    def clock() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    assert claim_run(engine, day, owner="live", now=clock(), terms=terms).claimed
+    with Heartbeat(engine, day, owner="live", terms=terms, clock=clock) as beat:
+        deadline = time.monotonic() + 3  # well past the lease: only the heartbeat holds it
+        while time.monotonic() < deadline:
+            assert claim_run(engine, day, owner="other", now=clock(), terms=terms).status == "held"
+            time.sleep(0.05)
+    assert not beat.lost.is_set()
+    time.sleep(2.2)  # stopped: the lease runs out
+    assert claim_run(engine, day, owner="other", now=clock(), terms=terms).claimed
