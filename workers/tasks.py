@@ -240,6 +240,14 @@ def replan_nightly(run_date: str | None = None) -> str:
         stale_seconds=jobs.replan_stale_seconds,
     )
     queue_sends(outcome.outbox_ids)
+    if outcome.status == "rejected":
+        log.warning(
+            "re-plan %s: rejected by the checker (%d violation(s)); nothing sent, plan %s stays",
+            day,
+            len(outcome.violations),
+            outcome.previous_plan_id,
+        )
+        return outcome.status
     log.info(
         "re-plan %s: %s, plan %s, %d message(s) queued",
         day,

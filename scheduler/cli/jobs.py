@@ -23,6 +23,12 @@ from scheduler.storage.problems import NoProblemError
 QUEUES = ("solver", "mail")
 
 
+class ReplanRefused(click.ClickException):
+    """The checker refused the re-planned plan: exit 1, as `rjsched verify` does."""
+
+    exit_code = 1
+
+
 def _queues(value: str) -> str:
     names = [q.strip() for q in value.split(",") if q.strip()]
     unknown = [q for q in names if q not in QUEUES]
@@ -110,6 +116,14 @@ def _report(o: ReplanOutcome) -> None:
     if o.status == "no-confirmed-plan":
         click.echo(f"re-plan of {day}: there is no confirmed plan to re-plan; nothing done")
         return
+    if o.status == "rejected":
+        for line in o.violations:
+            click.echo(line)
+        raise ReplanRefused(
+            f"re-plan of {day}: the independent checker refused the new plan "
+            f"({len(o.violations)} violation(s)); nothing was confirmed or queued, "
+            f"plan {o.previous_plan_id} stays in force"
+        )
     c = o.changes
     click.echo(f"re-plan of {day}: plan {o.plan_id} confirmed (replaces plan {o.previous_plan_id})")
     click.echo(

@@ -12,13 +12,20 @@ import click
 
 from scheduler.cli.common import fail
 from scheduler.cli.data import open_db_or_fail, unit_of_work
+from scheduler.invites.confirm_check import record_rejection
 from scheduler.invites.content import Sender
-from scheduler.invites.outbox import confirm_plan, send_due
+from scheduler.invites.outbox import PlanRejected, confirm_plan, send_due
 from scheduler.invites.transports import transport_from_settings
 from scheduler.settings import get_settings
 from scheduler.storage.db import session_factory
 from scheduler.storage.plans import PlanNotFoundError, latest_plan
 from scheduler.storage.problems import NoProblemError
+
+
+class PlanRefused(click.ClickException):
+    """The checker refused the plan: exit 1, as `rjsched verify` does for violations."""
+
+    exit_code = 1
 
 
 @click.command()
@@ -45,6 +52,11 @@ def confirm(all_: bool, plan_id: int | None) -> None:
             )
     except (PlanNotFoundError, NoProblemError) as exc:
         raise fail(f"{exc}; nothing was confirmed") from None
+    except PlanRejected as exc:
+        record_rejection(engine, exc, actor="cli", now=now)
+        for v in exc.violations:
+            click.echo(str(v))
+        raise PlanRefused(str(exc)) from None
     finally:
         engine.dispose()
     click.echo(

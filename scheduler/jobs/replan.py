@@ -42,7 +42,7 @@ class ConfirmedPlanChangedError(RuntimeError):
 @dataclass
 class ReplanOutcome:
     run_date: dt.date
-    status: str  # 'done', 'already-run' (claimed before), 'no-confirmed-plan'
+    status: str  # 'done', 'already-run' (claimed before), 'no-confirmed-plan', 'rejected'
     plan_id: int | None = None
     previous_plan_id: int | None = None
     changes: Changes = field(default_factory=Changes)
@@ -55,6 +55,8 @@ class ReplanOutcome:
     expired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # details kept as they were (see stability)
     objective: dict[str, int] = field(default_factory=dict)
+    # 'rejected': the checker's refusal (see `invites.confirm_check`); nothing was sent.
+    violations: list[str] = field(default_factory=list)
 
 
 def claim_run(
@@ -73,7 +75,7 @@ def claim_run(
         (ReplanRun.status == "running") & (ReplanRun.started_at < stale),
     ]
     if force:
-        again.append(ReplanRun.status.in_(("done", "skipped")))
+        again.append(ReplanRun.status.in_(("done", "skipped", "rejected")))
     with transaction(engine) as session:
         result = session.execute(
             update(ReplanRun)
@@ -117,6 +119,8 @@ def run_replan(
         raise
     if outcome.status == "no-confirmed-plan":
         _close_run(engine, run_date, status="skipped", now=now)
+    elif outcome.status == "rejected":
+        _close_run(engine, run_date, status="rejected", now=now)
     return outcome
 
 
@@ -156,7 +160,8 @@ def solve_replan(
 def _replan(
     engine: Engine, *, run_date: dt.date, now: dt.datetime, time_limit: float, workers: int
 ) -> ReplanOutcome:
-    from scheduler.invites.outbox import confirm_plan
+    from scheduler.invites.confirm_check import record_rejection
+    from scheduler.invites.outbox import PlanRejected, confirm_plan
 
     solution = solve_replan(engine, run_date=run_date, time_limit=time_limit, workers=workers)
     if solution is None:
@@ -167,22 +172,40 @@ def _replan(
         solution.prepared,
     )
     plan, restored = solution.plan, solution.restored
-    with transaction(engine) as session:
-        current = session.scalars(select(PlanRow.id).where(PlanRow.status == "confirmed")).first()
-        if current != previous_id:
-            raise ConfirmedPlanChangedError(
-                f"plan {current} was confirmed while the re-plan was solving from plan "
-                f"{previous_id}; run the re-plan again with --force"
+    try:
+        with transaction(engine) as session:
+            current = session.scalars(
+                select(PlanRow.id).where(PlanRow.status == "confirmed")
+            ).first()
+            if current != previous_id:
+                raise ConfirmedPlanChangedError(
+                    f"plan {current} was confirmed while the re-plan was solving from plan "
+                    f"{previous_id}; run the re-plan again with --force"
+                )
+            plan_id = save_plan(session, plan, kind="replan", created_at=now)
+            summary = confirm_plan(session, plan_id=plan_id, now=now)
+            session.execute(
+                update(ReplanRun)
+                .where(ReplanRun.run_date == run_date)
+                .values(status="done", finished_at=now, plan_id=plan_id)
             )
-        plan_id = save_plan(session, plan, kind="replan", created_at=now)
-        summary = confirm_plan(session, plan_id=plan_id, now=now)
-        session.execute(
-            update(ReplanRun)
-            .where(ReplanRun.run_date == run_date)
-            .values(status="done", finished_at=now, plan_id=plan_id)
+            session.flush()
+            outbox_ids = summary.outbox_ids
+    except PlanRejected as exc:
+        # Rolled back: no plan saved, nothing confirmed or queued; the plan in force stays.
+        # The caller closes the run as 'rejected'.
+        record_rejection(engine, exc, actor="nightly re-plan", now=now)
+        return ReplanOutcome(
+            run_date=run_date,
+            status="rejected",
+            previous_plan_id=previous_id,
+            changes=describe_changes(confirmed, plan),
+            pinned=prepared.pinned,
+            left_out=prepared.left_out,
+            expired=prepared.expired,
+            objective=plan.objective.to_doc(),
+            violations=[str(v) for v in exc.violations],
         )
-        session.flush()
-        outbox_ids = summary.outbox_ids
     return ReplanOutcome(
         run_date=run_date,
         status="done",
