@@ -26,6 +26,17 @@ from pydantic import (
     PlainSerializer,
 )
 
+from scheduler.safe_text import (
+    MAX_ID,
+    Address,
+    Email,
+    Message,
+    Name,
+    Reference,
+    ShortText,
+    bounded_text,
+)
+
 # --------------------------------------------------------------------------- values
 
 
@@ -97,7 +108,15 @@ def _non_blank(value: str) -> str:
     return value
 
 
-Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank)]
+Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank), bounded_text(MAX_ID)]
+# Bounds on numbers (none in the spec): far beyond any real value, so that nothing
+# absurd reaches the solver, a database column (PostgreSQL's integer is 32-bit) or a
+# JSON export. Floats are finite everywhere (`Record` refuses NaN and Infinity).
+MAX_MINUTES = 24 * 60  # a meeting, a margin, a wait: at most a day
+MAX_KM = 40_000.0  # the Earth's circumference
+MAX_WEIGHT = 1_000_000
+MAX_COUNT = 10_000  # meetings per day or week, room capacity
+MAX_OBJECTIVE = 2**31 - 1
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Level = Literal["foundation", "intermediate", "advanced"]
@@ -130,7 +149,7 @@ VICTIM_INITIATED_ONLY = frozenset({"domestic_abuse", "sexual_harm"})
 class Record(BaseModel):
     """Base of every document record: strict types, no unknown keys, immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def to_doc(self) -> dict:
         return self.model_dump(mode="json", exclude_unset=True)
@@ -171,21 +190,21 @@ ALWAYS = Availability()
 
 
 class Weights(Record):
-    wait_per_day: int = Field(default=1, ge=0)
-    continuity: int = Field(default=20, ge=0)
-    travel_per_km: int = Field(default=1, ge=0)
-    interpreter: int = Field(default=10, ge=0)
-    gender_preference: int = Field(default=10, ge=0)
-    max_load: int = Field(default=5, ge=0)
+    wait_per_day: int = Field(default=1, ge=0, le=MAX_WEIGHT)
+    continuity: int = Field(default=20, ge=0, le=MAX_WEIGHT)
+    travel_per_km: int = Field(default=1, ge=0, le=MAX_WEIGHT)
+    interpreter: int = Field(default=10, ge=0, le=MAX_WEIGHT)
+    gender_preference: int = Field(default=10, ge=0, le=MAX_WEIGHT)
+    max_load: int = Field(default=5, ge=0, le=MAX_WEIGHT)
 
 
 class Policy(Record):
-    settle_minutes: int = Field(default=15, ge=0)
-    stagger_minutes: int = Field(default=15, ge=0)
-    facilitator_before_minutes: int = Field(default=45, ge=0)
-    facilitator_after_minutes: int = Field(default=30, ge=0)
-    min_victim_home_distance_km: float = Field(default=3.0, ge=0)
-    travel_speed_kmh: float = Field(default=30.0, gt=0)
+    settle_minutes: int = Field(default=15, ge=0, le=MAX_MINUTES)
+    stagger_minutes: int = Field(default=15, ge=0, le=MAX_MINUTES)
+    facilitator_before_minutes: int = Field(default=45, ge=0, le=MAX_MINUTES)
+    facilitator_after_minutes: int = Field(default=30, ge=0, le=MAX_MINUTES)
+    min_victim_home_distance_km: float = Field(default=3.0, ge=0, le=MAX_KM)
+    travel_speed_kmh: float = Field(default=30.0, gt=0, le=MAX_KM)
     weights: Weights = Field(default_factory=Weights)
 
 
@@ -194,16 +213,16 @@ class Policy(Record):
 
 class Facilitator(Record):
     id: Id
-    name: str
-    email: str
+    name: Name
+    email: Email
     home: Location
     level: Level
     skills: list[Skill] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=lambda: ["en"])
-    gender: str | None = None
-    max_meetings_per_day: int | None = Field(default=None, ge=1)
-    max_meetings_per_week: int | None = Field(default=None, ge=1)
-    max_travel_km: float | None = Field(default=None, ge=0)
+    languages: list[ShortText] = Field(default_factory=lambda: ["en"])
+    gender: ShortText | None = None
+    max_meetings_per_day: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    max_meetings_per_week: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    max_travel_km: float | None = Field(default=None, ge=0, le=MAX_KM)
     availability: Availability = Field(default_factory=Availability)
     conflicts: list[Id] = Field(default_factory=list)
 
@@ -217,22 +236,22 @@ class Facilitator(Record):
 
 class Room(Record):
     id: Id
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_COUNT)
 
 
 class Venue(Record):
     id: Id
-    name: str
+    name: Name
     kind: VenueKind
-    address: str | None = None
+    address: Address | None = None
     location: Location
     rooms: list[Room] = Field(min_length=1)
     waiting_rooms: list[Id] = Field(min_length=2)
     separate_entrances: bool = False
-    entrances: list[str] | None = None
+    entrances: list[ShortText] | None = None
     step_free: bool = False
     hearing_loop: bool = False
-    prison: str | None = None
+    prison: Name | None = None
     availability: Availability = Field(default_factory=Availability)
 
     def room(self, room_id: str) -> Room | None:
@@ -242,17 +261,17 @@ class Venue(Record):
 class Needs(Record):
     step_free: bool = False
     hearing_loop: bool = False
-    language: str = "en"
+    language: ShortText = "en"
 
 
 class GenderWish(Record):
-    value: str
+    value: ShortText
     required: bool = False
 
 
 class ExclusionZone(Record):
     center: Location
-    radius_km: float = Field(ge=0)
+    radius_km: float = Field(ge=0, le=MAX_KM)
 
 
 class Party(Record):
@@ -260,15 +279,15 @@ class Party(Record):
     role: Role
     supports: Id | None = None
     relationship: Relationship | None = None
-    name: str
-    email: str | None = None
+    name: Name
+    email: Email | None = None
     home: Location | None = None
-    age: int | None = Field(default=None, ge=0)
+    age: int | None = Field(default=None, ge=0, le=150)
     consent: bool | None = None
-    in_custody: str | None = None
+    in_custody: Name | None = None
     needs: Needs = Field(default_factory=Needs)
     facilitator_gender: GenderWish | None = None
-    max_travel_km: float | None = Field(default=None, ge=0)
+    max_travel_km: float | None = Field(default=None, ge=0, le=MAX_KM)
     exclusion_zones: list[ExclusionZone] = Field(default_factory=list)
     availability: Availability = Field(default_factory=Availability)
 
@@ -291,14 +310,14 @@ class Party(Record):
 
 class Case(Record):
     id: Id
-    reference: str
+    reference: Reference
     offence: Offence
     risk: Risk
     referred_on: LocalDate | None = None
     priority: int = Field(default=3, ge=1, le=5)
     earliest: LocalDate | None = None
     latest: LocalDate | None = None
-    duration_minutes: int = Field(ge=1)
+    duration_minutes: int = Field(ge=1, le=MAX_MINUTES)
     facilitators_required: Literal[1, 2] = 2
     victim_initiated: bool = False
     protect_victim_locality: bool | None = None
@@ -377,7 +396,7 @@ class Attendance(Record):
     party: Id
     side: Side
     waiting_room: Id
-    entrance: str | None = None
+    entrance: ShortText | None = None
     arrive: LocalDateTime
     leave: LocalDateTime
 
@@ -412,7 +431,7 @@ ReasonCode = Literal[
 
 class Reason(Record):
     code: ReasonCode
-    message: str
+    message: Message
 
 
 class Unscheduled(Record):
@@ -421,21 +440,21 @@ class Unscheduled(Record):
 
 
 class Objective(Record):
-    disruption: int
-    scheduled_priority: int
-    soft_cost: int
+    disruption: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
+    scheduled_priority: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
+    soft_cost: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
 
 
 class SolverInfo(Record):
     status: Literal["OPTIMAL", "FEASIBLE"]
-    wall_seconds: float = Field(ge=0)
+    wall_seconds: float = Field(ge=0, le=10**9)
     bound: Objective
 
 
 class Warning_(Record):
-    code: str
+    code: ShortText
     case: Id
-    message: str
+    message: Message
 
 
 class Horizon(Record):
@@ -445,8 +464,8 @@ class Horizon(Record):
 
 class Problem(Record):
     format: Literal["rj-problem/1"]
-    name: str
-    timezone: str = "Europe/London"
+    name: Name
+    timezone: ShortText = "Europe/London"
     horizon: Horizon
     slot_minutes: int = Field(default=15, ge=1, le=1440)
     policy: Policy = Field(default_factory=Policy)
@@ -496,7 +515,7 @@ class Problem(Record):
 
 class Plan(Record):
     format: Literal["rj-plan/1"]
-    problem: str
+    problem: Name
     meetings: list[Meeting] = Field(default_factory=list)
     unscheduled: list[Unscheduled] = Field(default_factory=list)
     objective: Objective
