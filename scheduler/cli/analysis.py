@@ -6,7 +6,7 @@ import json
 
 import click
 
-from scheduler.cli.common import fail, read_problem
+from scheduler.cli.common import fail, read_plan_document, read_problem
 
 
 @click.command("explain")
@@ -57,15 +57,14 @@ def suggest_command(
     from rich.table import Table
 
     from scheduler.engine.suggest import suggest
-    from scheduler.formats import DocumentError, load_plan
+    from scheduler.formats import DocumentError
 
     problem = read_problem(problem_path)
     plan = None
     if plan_path:
         try:
-            with open(plan_path, encoding="utf-8") as fh:
-                plan = load_plan(fh.read())
-        except (OSError, DocumentError) as exc:
+            plan = read_plan_document(plan_path)
+        except DocumentError as exc:
             raise fail(f"{plan_path}: {exc}") from None
     try:
         found = suggest(problem, plan, case_id, k)

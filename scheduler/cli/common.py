@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from scheduler.domain import Problem
-from scheduler.formats import DocumentError, load_problem_file
+from scheduler.domain import Plan, Problem
+from scheduler.formats import DocumentError, Issue, load_plan, load_problem_file
 
 
 def fail(message: str) -> click.ClickException:
@@ -23,8 +23,18 @@ def read_problem(path: str | Path) -> Problem:
         raise fail(f"{path}: {exc}") from None
 
 
+def read_plan_document(path: str | Path, problem: Problem | None = None) -> Plan:
+    """A plan document from a file (through the untrusted-JSON loader); `DocumentError`."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise DocumentError([Issue("", f"cannot read the plan: {exc.strerror}")], "plan") from None
+    return load_plan(text, problem)
+
+
 def write_json(doc: Any, out: str | Path | None) -> None:
-    text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    # allow_nan=False: a document with Infinity in it could not be read back.
+    text = json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     if out in (None, "-"):
         click.echo(text, nl=False)
     else:
