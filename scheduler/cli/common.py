@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,30 @@ import click
 
 from scheduler.domain import Plan, Problem
 from scheduler.formats import DocumentError, Issue, load_plan, load_problem_file
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds from 0.1 to a day (click's FloatRange lets nan and inf by)."""
+
+    name = "seconds"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not 0.1 <= seconds <= 86_400:
+            self.fail(f"{value!r} is not between 0.1 and 86400 seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+# Database ids are 64-bit; a larger one would overflow the driver, not find nothing.
+ROW_ID = click.IntRange(1, 2**63 - 1)
+COUNT = click.IntRange(1, 2**31 - 1)
+WORKERS = click.IntRange(1, 64)
 
 
 def fail(message: str) -> click.ClickException:

@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, delete
 
-from scheduler.cli.common import fail, write_json
+from scheduler.cli.common import SECONDS, WORKERS, fail, write_json
 from scheduler.cli.data import generated_problem, open_db_or_fail, unit_of_work, write_file
 from scheduler.domain import Plan, Problem, Reason
 from scheduler.formats import DocumentError, load_problem
@@ -328,10 +328,10 @@ def serve_address(base_url: str) -> tuple[str, int]:
 @click.command()
 @click.option("--force", is_flag=True, help="Replace a different problem already in the database.")
 @click.option(
-    "--time-limit", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+    "--time-limit", default=20.0, show_default=True, type=SECONDS,
     help="Solver seconds.",
 )  # fmt: skip
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=2, show_default=True, type=WORKERS)
 @click.option("--serve", "serve_after", is_flag=True, help="Start the web app at the end.")
 @click.pass_context
 def demo(

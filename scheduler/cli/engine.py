@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from scheduler.cli.common import fail, read_problem, write_json
+from scheduler.cli.common import SECONDS, WORKERS, fail, read_problem, write_json
 from scheduler.domain import Plan, Problem
 
 
@@ -71,8 +71,8 @@ def _from_db() -> tuple[Problem, object]:
 @click.argument("problem_path", metavar="PROBLEM", required=False)
 @click.option("--out", "out", metavar="PLAN.json", help="Where to write the plan (default stdout).")
 @click.option("--db", "use_db", is_flag=True, help="Solve the problem held in the database.")
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--time-limit", default=60.0, show_default=True, type=SECONDS)
+@click.option("--workers", default=2, show_default=True, type=WORKERS)
 def solve_command(
     problem_path: str | None, out: str | None, use_db: bool, time_limit: float, workers: int
 ) -> None:

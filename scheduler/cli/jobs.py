@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from scheduler.cli.common import fail
+from scheduler.cli.common import SECONDS, fail
 from scheduler.cli.data import open_db_or_fail
 from scheduler.jobs.config import get_job_settings
 from scheduler.jobs.replan import ConfirmedPlanChangedError, ReplanOutcome, run_replan
@@ -48,7 +48,7 @@ def _exec_celery(args: list[str]) -> None:
 @click.command()
 @click.option("--queues", "-Q", default="solver,mail", show_default=True, help="Queues to consume.")
 @click.option(
-    "--concurrency", "-c", type=click.IntRange(min=1), help="Worker processes (default: CPUs)."
+    "--concurrency", "-c", type=click.IntRange(1, 256), help="Worker processes (default: CPUs)."
 )
 @click.option("--loglevel", "-l", default="info", show_default=True)
 @click.option("--hostname", "-n", help="Node name (default celery@<host>); unique per worker.")
@@ -79,9 +79,7 @@ def beat(loglevel: str) -> None:
     help="The run date (default: today in UTC). Meetings up to it are pinned.",
 )
 @click.option("--force", is_flag=True, help="Run again even if this date has been re-planned.")
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), help="Solver seconds (default: settings)."
-)
+@click.option("--time-limit", type=SECONDS, help="Solver seconds (default: settings).")
 def replan(run_date: dt.datetime | None, force: bool, time_limit: float | None) -> None:
     """Re-plan the confirmed plan now, in this process, and queue only what changed.
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 import click
 
-from scheduler.cli.common import fail
+from scheduler.cli.common import COUNT, ROW_ID, fail
 from scheduler.cli.data import open_db_or_fail, unit_of_work
 from scheduler.invites.confirm_check import record_rejection
 from scheduler.invites.content import Sender
@@ -32,7 +32,7 @@ class PlanRefused(click.ClickException):
 @click.option(
     "--all", "all_", is_flag=True, help="Confirm the latest draft plan, every meeting in it."
 )
-@click.option("--plan", "plan_id", type=int, help="Confirm the plan with this id.")
+@click.option("--plan", "plan_id", type=ROW_ID, help="Confirm the plan with this id.")
 def confirm(all_: bool, plan_id: int | None) -> None:
     """Confirm a plan: it replaces the plan in force, and its invites are queued."""
     if all_ == (plan_id is not None):
@@ -67,7 +67,7 @@ def confirm(all_: bool, plan_id: int | None) -> None:
 
 
 @click.command()
-@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
+@click.option("--limit", type=COUNT, help="Send at most this many messages.")
 def send(limit: int | None) -> None:
     """Send every queued message that is due (each exactly once)."""
     settings = get_settings()
