@@ -32,6 +32,7 @@ from scheduler.safe_text import (
     Email,
     Message,
     Name,
+    ProblemName,
     Reference,
     ShortText,
     bounded_text,
@@ -464,7 +465,7 @@ class Horizon(Record):
 
 class Problem(Record):
     format: Literal["rj-problem/1"]
-    name: Name
+    name: ProblemName
     timezone: ShortText = "Europe/London"
     horizon: Horizon
     slot_minutes: int = Field(default=15, ge=1, le=1440)
@@ -515,7 +516,7 @@ class Problem(Record):
 
 class Plan(Record):
     format: Literal["rj-plan/1"]
-    problem: Name
+    problem: ProblemName
     meetings: list[Meeting] = Field(default_factory=list)
     unscheduled: list[Unscheduled] = Field(default_factory=list)
     objective: Objective

@@ -20,7 +20,8 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 MAX_ID = 64  # ids (the id columns are String(64))
-MAX_NAME = 200  # names of people, venues, problems and prisons
+MAX_NAME = 200  # names of people, venues and prisons
+MAX_PROBLEM_NAME = 100  # also in the audit trail's targets ("problem:<name>", String(120))
 MAX_REFERENCE = 100  # case references
 MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321)
 MAX_ADDRESS = 500  # a venue's postal address
@@ -33,6 +34,17 @@ _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u20
 _EMAIL = re.compile(r"[^\s@,;:<>()\[\]\"\\]+@[^\s@,;:<>()\[\]\"\\.][^\s@,;:<>()\[\]\"\\]*")
 
 
+_CONTROL_NAMES = {
+    "\x00": "null",
+    "\t": "tab",
+    "\n": "line feed",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "delete",
+    "\x85": "next line",
+}
+
+
 def text_problem(value: str, limit: int) -> str | None:
     """Why `value` is not acceptable text of at most `limit` characters, or None."""
     if len(value) > limit:
@@ -41,7 +53,7 @@ def text_problem(value: str, limit: int) -> str | None:
     if bad is None:
         return None
     char = bad.group()
-    name = unicodedata.name(char, "a control character")
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
     return (
         f"must be one line of text without control characters; character {bad.start() + 1} "
         f"is U+{ord(char):04X} ({name.lower()})"
@@ -72,6 +84,7 @@ def bounded_text(limit: int) -> AfterValidator:
 
 
 Name = Annotated[str, bounded_text(MAX_NAME)]
+ProblemName = Annotated[str, bounded_text(MAX_PROBLEM_NAME)]
 Reference = Annotated[str, bounded_text(MAX_REFERENCE)]
 Address = Annotated[str, bounded_text(MAX_ADDRESS)]
 ShortText = Annotated[str, bounded_text(MAX_SHORT)]
