@@ -116,6 +116,18 @@ def _guarded(exc: Exception) -> click.ClickException:
         return EnvironmentProblem(_one_line(f"the settings in the environment are wrong: {wrong}"))
     from sqlalchemy.exc import SQLAlchemyError
 
+    from scheduler.formats import DocumentError
+
+    if isinstance(exc, DocumentError):  # a command's own documents are reported by it
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        first = str(exc.issues[0]) if exc.issues else "no detail"
+        return EnvironmentProblem(
+            _one_line(
+                f"the {exc.what} held in the database is not valid: {first}{more}; "
+                "import a corrected document (`rjsched import FILE --replace`)"
+            )
+        )
+
     if isinstance(exc, SQLAlchemyError):
         cause = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown"]
         return EnvironmentProblem(_one_line(f"database error: {cause[0]}"))
