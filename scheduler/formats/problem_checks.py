@@ -55,7 +55,9 @@ def _clock(parts: Parts) -> Clock | None:
 def _check_top(parts: Parts, clock: Clock | None) -> Iterator[Issue]:
     if parts.timezone is not None and clock is None:
         yield Issue(
-            "timezone", f"{parts.timezone!r} is not a known IANA time zone (e.g. Europe/London)"
+            "timezone",
+            f"{parts.timezone[:64]!r}{'…' if len(parts.timezone) > 64 else ''} is not a "
+            "known IANA time zone (e.g. Europe/London)",
         )
     h = parts.horizon
     if h is not None and h.start > h.end:

@@ -113,6 +113,13 @@ EDITS: dict[str, tuple[Callable[[Doc], Any], str, str]] = {
         "cases[0].parties[0].in_custody",
         "U+0085",
     ),
+    "timezone_too_long": (lambda d: d.update(timezone="x" * 100_000), "timezone", "at most 100"),
+    "timezone_a_folder": (lambda d: d.update(timezone="Europe"), "timezone", "not a known IANA"),
+    "timezone_a_path": (
+        lambda d: d.update(timezone="../../../etc/passwd"),
+        "timezone",
+        "not a known IANA",
+    ),
     "huge_duration": (
         _text(_case, "duration_minutes", 10**12),
         "cases[0].duration_minutes",
