@@ -158,3 +158,49 @@ def test_a_line_break_is_refused_at_every_text_field(path: str) -> None:
     with pytest.raises(DocumentError) as caught:
         load_problem(doc)
     assert [i.path for i in caught.value.issues] == [path]
+
+
+def _all_paths(node: Any, path: str = "") -> list[str]:
+    out = [path] if path else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _all_paths(v, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:2]):
+            out += _all_paths(v, f"{path}[{i}]")
+    return out
+
+
+ANY_PATH = _all_paths(base_problem())
+anything = st.one_of(
+    hostile_text,
+    hostile_numbers,
+    st.none(),
+    st.booleans(),
+    st.lists(hostile_text, max_size=3),
+    st.dictionaries(
+        st.sampled_from(["id", "name", "start", "from", "x\n"]), hostile_text, max_size=2
+    ),
+    st.sampled_from(
+        ["Europe", "../etc", "2027-02-30", "2027-03-28T01:30", "24:00", "25:00", "99:99"]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(ANY_PATH), value=anything)
+def test_any_field_replaced_is_refused_cleanly_or_round_trips(path: str, value: Any) -> None:
+    """Validation never fails any other way: one-line issues, or a document that re-validates."""
+    doc = base_problem()
+    _set(doc, path, value)
+    try:
+        problem = load_problem(doc)
+    except DocumentError as exc:
+        issues = [str(i) for i in exc.issues]
+    else:
+        issues = []
+    if issues:
+        assert all("\n" not in i and len(i) < 600 for i in issues), issues
+        return
+    again = json.dumps(problem.to_doc(), ensure_ascii=False, allow_nan=False)
+    assert load_problem(again) == problem
