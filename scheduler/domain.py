@@ -41,15 +41,23 @@ from scheduler.safe_text import (
 # --------------------------------------------------------------------------- values
 
 
+# Years outside this range are refused (the spec is silent): nothing real is planned
+# there, and arithmetic near year 1 or 9999 overflows Python's datetime.
+YEARS = range(1900, 3000)
+_YEARS_TEXT = f"between {YEARS.start} and {YEARS.stop - 1}"
+
+
 def _parse_date(value: object) -> object:
     if isinstance(value, str):
         try:
             if len(value) != 10:
                 raise ValueError
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError("must be a date written YYYY-MM-DD") from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if value.year not in YEARS:
+            raise ValueError(f"must be a date in a year {_YEARS_TEXT}")
         return value
     raise ValueError("must be a date written YYYY-MM-DD")
 
@@ -59,10 +67,12 @@ def _parse_local_datetime(value: object) -> object:
         try:
             if len(value) != 16 or value[10] != "T":
                 raise ValueError
-            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 (local wall time by design)
+            value = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 (local wall time by design)
         except ValueError:
             raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM") from None
     if isinstance(value, dt.datetime) and value.tzinfo is None:
+        if value.year not in YEARS:
+            raise ValueError(f"must be a date-time in a year {_YEARS_TEXT}")
         return value.replace(second=0, microsecond=0)
     raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM")
 

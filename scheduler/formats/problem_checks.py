@@ -11,6 +11,8 @@ Choices where the spec is silent (also in docs/formats.md):
 - `in_custody` may be set on any party (a victim can be in prison too) and may name a
   prison that no venue holds: the spec allows it, and such a case is simply never
   scheduled (NO_SAFE_VENUE names the prison), rather than the whole document refused;
+- the horizon spans at most two years (731 days), and every date is in a year from
+  1900 to 2999;
 - `slot_minutes` need not divide the day: the spec's grid is "the wall-clock minute of
   the day is a multiple of `slot_minutes`", which is well defined for any value ≥ 1.
 """
@@ -26,6 +28,9 @@ from scheduler.formats.existing_checks import check_existing
 from scheduler.formats.index import Index
 from scheduler.formats.parts import Parts
 from scheduler.timeutil import Clock
+
+# Choice (the spec is silent): the engine's work grows with the days of the horizon.
+MAX_HORIZON_DAYS = 731
 
 
 def check_problem(parts: Parts) -> list[Issue]:
@@ -62,6 +67,12 @@ def _check_top(parts: Parts, clock: Clock | None) -> Iterator[Issue]:
     h = parts.horizon
     if h is not None and h.start > h.end:
         yield Issue("horizon.end", f"must not be before horizon.start ({h.start.isoformat()})")
+    elif h is not None and (h.end - h.start).days >= MAX_HORIZON_DAYS:
+        yield Issue(
+            "horizon.end",
+            f"must be less than {MAX_HORIZON_DAYS} days after horizon.start "
+            f"({h.start.isoformat()}): plan at most two years at a time",
+        )
     pol = parts.policy
     if pol is not None:
         need = pol.settle_minutes + pol.stagger_minutes

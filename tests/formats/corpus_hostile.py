@@ -120,6 +120,16 @@ EDITS: dict[str, tuple[Callable[[Doc], Any], str, str]] = {
         "timezone",
         "not a known IANA",
     ),
+    "horizon_of_a_thousand_years": (
+        lambda d: d["horizon"].update(end="2999-12-31"),
+        "horizon.end",
+        "less than 731 days",
+    ),
+    "date_in_year_9999": (
+        lambda d: d["horizon"].update(start="9999-12-30"),
+        "horizon.start",
+        "between 1900 and 2999",
+    ),
     "huge_duration": (
         _text(_case, "duration_minutes", 10**12),
         "cases[0].duration_minutes",
