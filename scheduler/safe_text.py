@@ -53,7 +53,7 @@ def text_problem(value: str, limit: int) -> str | None:
     if bad is None:
         return None
     char = bad.group()
-    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "a control character")
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "") or "a control character"
     return (
         f"must be one line of text without control characters; character {bad.start() + 1} "
         f"is U+{ord(char):04X} ({name.lower()})"
