@@ -26,7 +26,25 @@ from pydantic import (
     PlainSerializer,
 )
 
+from scheduler.safe_text import (
+    MAX_ID,
+    Address,
+    Email,
+    Message,
+    Name,
+    ProblemName,
+    Reference,
+    ShortText,
+    bounded_text,
+)
+
 # --------------------------------------------------------------------------- values
+
+
+# Years outside this range are refused (the spec is silent): nothing real is planned
+# there, and arithmetic near year 1 or 9999 overflows Python's datetime.
+YEARS = range(1900, 3000)
+_YEARS_TEXT = f"between {YEARS.start} and {YEARS.stop - 1}"
 
 
 def _parse_date(value: object) -> object:
@@ -34,10 +52,12 @@ def _parse_date(value: object) -> object:
         try:
             if len(value) != 10:
                 raise ValueError
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             raise ValueError("must be a date written YYYY-MM-DD") from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if value.year not in YEARS:
+            raise ValueError(f"must be a date in a year {_YEARS_TEXT}")
         return value
     raise ValueError("must be a date written YYYY-MM-DD")
 
@@ -47,10 +67,12 @@ def _parse_local_datetime(value: object) -> object:
         try:
             if len(value) != 16 or value[10] != "T":
                 raise ValueError
-            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 (local wall time by design)
+            value = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")  # noqa: DTZ007 (local wall time by design)
         except ValueError:
             raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM") from None
     if isinstance(value, dt.datetime) and value.tzinfo is None:
+        if value.year not in YEARS:
+            raise ValueError(f"must be a date-time in a year {_YEARS_TEXT}")
         return value.replace(second=0, microsecond=0)
     raise ValueError("must be a local date-time written YYYY-MM-DDTHH:MM")
 
@@ -97,7 +119,15 @@ def _non_blank(value: str) -> str:
     return value
 
 
-Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank)]
+Id = Annotated[str, Field(min_length=1), AfterValidator(_non_blank), bounded_text(MAX_ID)]
+# Bounds on numbers (none in the spec): far beyond any real value, so that nothing
+# absurd reaches the solver, a database column (PostgreSQL's integer is 32-bit) or a
+# JSON export. Floats are finite everywhere (`Record` refuses NaN and Infinity).
+MAX_MINUTES = 24 * 60  # a meeting, a margin, a wait: at most a day
+MAX_KM = 40_000.0  # the Earth's circumference
+MAX_WEIGHT = 1_000_000
+MAX_COUNT = 10_000  # meetings per day or week, room capacity
+MAX_OBJECTIVE = 2**31 - 1
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Level = Literal["foundation", "intermediate", "advanced"]
@@ -131,7 +161,7 @@ VICTIM_INITIATED_ONLY = frozenset({"domestic_abuse", "sexual_harm"})
 class Record(BaseModel):
     """Base of every document record: strict types, no unknown keys, immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def to_doc(self) -> dict:
         return self.model_dump(mode="json", exclude_unset=True)
@@ -172,22 +202,24 @@ ALWAYS = Availability()
 
 
 class Weights(Record):
-    wait_per_day: int = Field(default=1, ge=0)
-    continuity: int = Field(default=20, ge=0)
-    travel_per_km: int = Field(default=1, ge=0)
-    interpreter: int = Field(default=10, ge=0)
-    gender_preference: int = Field(default=10, ge=0)
-    max_load: int = Field(default=5, ge=0)
-    remote_session: int = Field(default=20, ge=0)  # journeys: each session held by video
+    wait_per_day: int = Field(default=1, ge=0, le=MAX_WEIGHT)
+    continuity: int = Field(default=20, ge=0, le=MAX_WEIGHT)
+    travel_per_km: int = Field(default=1, ge=0, le=MAX_WEIGHT)
+    interpreter: int = Field(default=10, ge=0, le=MAX_WEIGHT)
+    gender_preference: int = Field(default=10, ge=0, le=MAX_WEIGHT)
+    max_load: int = Field(default=5, ge=0, le=MAX_WEIGHT)
+    remote_session: int = Field(
+        default=20, ge=0, le=MAX_WEIGHT
+    )  # journeys: each session held by video
 
 
 class Policy(Record):
-    settle_minutes: int = Field(default=15, ge=0)
-    stagger_minutes: int = Field(default=15, ge=0)
-    facilitator_before_minutes: int = Field(default=45, ge=0)
-    facilitator_after_minutes: int = Field(default=30, ge=0)
-    min_victim_home_distance_km: float = Field(default=3.0, ge=0)
-    travel_speed_kmh: float = Field(default=30.0, gt=0)
+    settle_minutes: int = Field(default=15, ge=0, le=MAX_MINUTES)
+    stagger_minutes: int = Field(default=15, ge=0, le=MAX_MINUTES)
+    facilitator_before_minutes: int = Field(default=45, ge=0, le=MAX_MINUTES)
+    facilitator_after_minutes: int = Field(default=30, ge=0, le=MAX_MINUTES)
+    min_victim_home_distance_km: float = Field(default=3.0, ge=0, le=MAX_KM)
+    travel_speed_kmh: float = Field(default=30.0, gt=0, le=MAX_KM)
     weights: Weights = Field(default_factory=Weights)
     # journeys (spec journeys.md)
     preparation_gap_days: int = Field(default=2, ge=0)
@@ -199,16 +231,16 @@ class Policy(Record):
 
 class Facilitator(Record):
     id: Id
-    name: str
-    email: str
+    name: Name
+    email: Email
     home: Location
     level: Level
     skills: list[Skill] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=lambda: ["en"])
-    gender: str | None = None
-    max_meetings_per_day: int | None = Field(default=None, ge=1)
-    max_meetings_per_week: int | None = Field(default=None, ge=1)
-    max_travel_km: float | None = Field(default=None, ge=0)
+    languages: list[ShortText] = Field(default_factory=lambda: ["en"])
+    gender: ShortText | None = None
+    max_meetings_per_day: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    max_meetings_per_week: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    max_travel_km: float | None = Field(default=None, ge=0, le=MAX_KM)
     availability: Availability = Field(default_factory=Availability)
     conflicts: list[Id] = Field(default_factory=list)
     max_sessions_per_week: int | None = Field(default=None, ge=1)  # journeys
@@ -223,22 +255,22 @@ class Facilitator(Record):
 
 class Room(Record):
     id: Id
-    capacity: int = Field(ge=1)
+    capacity: int = Field(ge=1, le=MAX_COUNT)
 
 
 class Venue(Record):
     id: Id
-    name: str
+    name: Name
     kind: VenueKind
-    address: str | None = None
+    address: Address | None = None
     location: Location
     rooms: list[Room] = Field(min_length=1)
     waiting_rooms: list[Id] = Field(min_length=2)
     separate_entrances: bool = False
-    entrances: list[str] | None = None
+    entrances: list[ShortText] | None = None
     step_free: bool = False
     hearing_loop: bool = False
-    prison: str | None = None
+    prison: Name | None = None
     availability: Availability = Field(default_factory=Availability)
 
     def room(self, room_id: str) -> Room | None:
@@ -248,17 +280,17 @@ class Venue(Record):
 class Needs(Record):
     step_free: bool = False
     hearing_loop: bool = False
-    language: str = "en"
+    language: ShortText = "en"
 
 
 class GenderWish(Record):
-    value: str
+    value: ShortText
     required: bool = False
 
 
 class ExclusionZone(Record):
     center: Location
-    radius_km: float = Field(ge=0)
+    radius_km: float = Field(ge=0, le=MAX_KM)
 
 
 class Party(Record):
@@ -266,15 +298,15 @@ class Party(Record):
     role: Role
     supports: Id | None = None
     relationship: Relationship | None = None
-    name: str
-    email: str | None = None
+    name: Name
+    email: Email | None = None
     home: Location | None = None
-    age: int | None = Field(default=None, ge=0)
+    age: int | None = Field(default=None, ge=0, le=150)
     consent: bool | None = None
-    in_custody: str | None = None
+    in_custody: Name | None = None
     needs: Needs = Field(default_factory=Needs)
     facilitator_gender: GenderWish | None = None
-    max_travel_km: float | None = Field(default=None, ge=0)
+    max_travel_km: float | None = Field(default=None, ge=0, le=MAX_KM)
     exclusion_zones: list[ExclusionZone] = Field(default_factory=list)
     availability: Availability = Field(default_factory=Availability)
     address: str | None = None  # journeys: where a home visit goes (invites only)
@@ -313,14 +345,14 @@ class Session(Record):
 
 class Case(Record):
     id: Id
-    reference: str
+    reference: Reference
     offence: Offence
     risk: Risk
     referred_on: LocalDate | None = None
     priority: int = Field(default=3, ge=1, le=5)
     earliest: LocalDate | None = None
     latest: LocalDate | None = None
-    duration_minutes: int = Field(ge=1)
+    duration_minutes: int = Field(ge=1, le=MAX_MINUTES)
     facilitators_required: Literal[1, 2] = 2
     victim_initiated: bool = False
     protect_victim_locality: bool | None = None
@@ -413,7 +445,7 @@ class Attendance(Record):
     party: Id
     side: Side
     waiting_room: Id
-    entrance: str | None = None
+    entrance: ShortText | None = None
     arrive: LocalDateTime
     leave: LocalDateTime
 
@@ -468,7 +500,7 @@ ReasonCode = Literal[
 
 class Reason(Record):
     code: ReasonCode
-    message: str
+    message: Message
 
 
 class Unscheduled(Record):
@@ -477,22 +509,22 @@ class Unscheduled(Record):
 
 
 class Objective(Record):
-    disruption: int
-    scheduled_priority: int
-    soft_cost: int
+    disruption: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
+    scheduled_priority: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
+    soft_cost: int = Field(ge=-MAX_OBJECTIVE, le=MAX_OBJECTIVE)
 
 
 class SolverInfo(Record):
     status: Literal["OPTIMAL", "FEASIBLE"]
-    wall_seconds: float = Field(ge=0)
+    wall_seconds: float = Field(ge=0, le=10**9)
     bound: Objective
 
 
 class Warning_(Record):
-    code: str
+    code: ShortText
     case: Id
     session: Id | None = None  # journeys: a PIN_RELEASED warning about a session names it
-    message: str
+    message: Message
 
 
 class Horizon(Record):
@@ -502,8 +534,8 @@ class Horizon(Record):
 
 class Problem(Record):
     format: Literal["rj-problem/1"]
-    name: str
-    timezone: str = "Europe/London"
+    name: ProblemName
+    timezone: ShortText = "Europe/London"
     horizon: Horizon
     slot_minutes: int = Field(default=15, ge=1, le=1440)
     policy: Policy = Field(default_factory=Policy)
@@ -566,7 +598,7 @@ class Problem(Record):
 
 class Plan(Record):
     format: Literal["rj-plan/1"]
-    problem: str
+    problem: ProblemName
     meetings: list[Meeting] = Field(default_factory=list)
     sessions: list[PlanSession] = Field(default_factory=list)  # journeys
     unscheduled: list[Unscheduled] = Field(default_factory=list)

@@ -8,6 +8,7 @@ arithmetic; local wall-clock strings appear only at the edges (documents, invite
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,10 +27,17 @@ def utc_of_instant(value: Instant) -> dt.datetime:
 
 def load_zone(name: str) -> ZoneInfo:
     """The IANA zone `name`; raises ValueError with a plain message if unknown."""
+    # IANA names are short and plain; anything else must not reach the file system
+    # (a long name raised OSError "File name too long", "Europe" IsADirectoryError).
+    if not _ZONE_NAME.fullmatch(name):
+        raise ValueError(f"unknown time zone {name[:80]!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {name!r}") from None
+
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,3}")
 
 
 @dataclass(frozen=True)

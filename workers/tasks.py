@@ -273,6 +273,14 @@ def replan_nightly(self: Any, run_date: str | None = None) -> str:
         log.warning(
             "re-plan %s: took over the run of %s (lease ran out)", day, outcome.took_over_from
         )
+    if outcome.status == "rejected":
+        log.warning(
+            "re-plan %s: rejected by the checker (%d violation(s)); nothing sent, plan %s stays",
+            day,
+            len(outcome.violations),
+            outcome.previous_plan_id,
+        )
+        return outcome.status
     log.info(
         "re-plan %s: %s, plan %s, %d message(s) queued",
         day,

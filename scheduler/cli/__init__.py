@@ -5,11 +5,19 @@ below is the table of contents. The group is lazy: a command's module (and with 
 OR-Tools, Celery, FastAPI, SQLAlchemy...) is imported only when that command runs, so
 `rjsched --help` and light commands start in a fraction of a second. User mistakes raise
 `click.ClickException` (message on stderr, exit 1, no traceback).
+
+Exit codes (README "Exit codes"): 0 done; 1 refused (a bad document, a broken rule, a
+plan the checker refuses, missing data, a database that cannot be used); 2 a usage
+error (and `verify`'s unreadable document); 70 an internal error. The group's `invoke`
+is the guard that turns any unexpected exception into one line and exit 70, never a
+traceback, unless ``RJSCHED_DEBUG`` is set.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 
 import click
 
@@ -69,6 +77,70 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE of sysexits.h: a bug, not the user's mistake
+DEBUG_VARIABLE = "RJSCHED_DEBUG"
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class InternalError(click.ClickException):
+    """An exception nothing expected: one line on stderr, exit 70."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, exc: BaseException) -> None:
+        detail = _one_line(str(exc)) or "no message"
+        super().__init__(
+            f"internal error ({type(exc).__name__}: {detail}); this is a bug. "
+            f"Set {DEBUG_VARIABLE}=1 to see the traceback."
+        )
+
+
+class EnvironmentProblem(click.ClickException):
+    """The database or the settings cannot be used: exit 1, like every refusal."""
+
+    exit_code = EXIT_REFUSED
+
+
+def _guarded(exc: Exception) -> click.ClickException:
+    """What to say for an exception that reached the top of a command."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
+        wrong = "; ".join(
+            f"RJSCHED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        )
+        return EnvironmentProblem(_one_line(f"the settings in the environment are wrong: {wrong}"))
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from scheduler.formats import DocumentError
+
+    if isinstance(exc, DocumentError):  # a command's own documents are reported by it
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        first = str(exc.issues[0]) if exc.issues else "no detail"
+        return EnvironmentProblem(
+            _one_line(
+                f"the {exc.what} held in the database is not valid: {first}{more}; "
+                "import a corrected document (`rjsched import FILE --replace`)"
+            )
+        )
+
+    if isinstance(exc, SQLAlchemyError):
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines() or ["unknown"]
+        return EnvironmentProblem(_one_line(f"database error: {cause[0]}"))
+    if isinstance(exc, MemoryError | RecursionError):
+        return EnvironmentProblem(
+            f"the input is too large or too deeply nested to handle ({type(exc).__name__})"
+        )
+    return InternalError(exc)
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported from `LAZY_COMMANDS` on first use."""
 
@@ -90,6 +162,23 @@ class LazyGroup(click.Group):
             raise TypeError(f"{module_name}:{attribute} is not a click command")
         self.commands[cmd_name] = command  # cached; later lookups skip the import
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; any exception it did not expect becomes one line (see above)."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE or os.environ.get(DEBUG_VARIABLE):
+                raise  # click's own handling of a closed pipe (`rjsched ... | head`)
+            raise EnvironmentProblem(
+                _one_line(f"{exc.strerror or exc}: {exc.filename or ''}")
+            ) from None
+        except Exception as exc:
+            if os.environ.get(DEBUG_VARIABLE):
+                raise
+            raise _guarded(exc) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the static table: no command module is imported."""

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from scheduler.cli.document_io import fail, read_problem
+from scheduler.cli.document_io import WORKERS, fail, read_problem
 from scheduler.domain import Plan, Problem
 
 
@@ -87,7 +87,7 @@ def explain_command(problem_path: str | None, use_db: bool, case_id: str, detail
 )
 @click.option("--case", "case_id", required=True, help="The case to place.")
 @click.option("--plan", "plan_path", metavar="PLAN.json", help="Current plan (default: pins only).")
-@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print the placements as plan meetings.")
 def suggest_command(
     problem_path: str | None,
@@ -182,7 +182,7 @@ def _floats(text: str) -> list[float]:
 @click.option("--time-limit-area", default="10,60", show_default=True)
 @click.option("--time-limit-region", default="60", show_default=True)
 @click.option("--time-limit-national", default="300", show_default=True)
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=2, show_default=True, type=WORKERS)
 @click.option("--replan/--no-replan", default=True, help="The area re-plan scenario.")
 @click.option("--replan-time-limit", default=10.0, show_default=True)
 @click.option(

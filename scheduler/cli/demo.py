@@ -30,7 +30,7 @@ from rich.table import Table
 from sqlalchemy import Engine, delete
 
 from scheduler.cli.data import generated_problem, open_db_or_fail, unit_of_work, write_file
-from scheduler.cli.document_io import fail, write_json
+from scheduler.cli.document_io import SECONDS, WORKERS, fail, write_json
 from scheduler.domain import Plan, Problem, Reason
 from scheduler.formats import DocumentError, load_problem
 from scheduler.settings import Settings, get_settings
@@ -328,10 +328,10 @@ def serve_address(base_url: str) -> tuple[str, int]:
 @click.command()
 @click.option("--force", is_flag=True, help="Replace a different problem already in the database.")
 @click.option(
-    "--time-limit", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+    "--time-limit", default=20.0, show_default=True, type=SECONDS,
     help="Solver seconds.",
 )  # fmt: skip
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--workers", default=2, show_default=True, type=WORKERS)
 @click.option("--serve", "serve_after", is_flag=True, help="Start the web app at the end.")
 @click.pass_context
 def demo(

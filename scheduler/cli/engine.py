@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from scheduler.cli.document_io import fail, read_problem, write_json
+from scheduler.cli.document_io import SECONDS, WORKERS, fail, read_problem, write_json
 from scheduler.domain import Meeting, Plan, Problem
 
 
@@ -162,8 +162,8 @@ def _replan_notes(got: DbInput, plan: Plan, run_date: dt.date) -> list[str]:
     "--date", "run_date", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
     help="With --db re-planning: the run date (default today in UTC); meetings up to it stay as they are.",
 )  # fmt: skip
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--time-limit", default=60.0, show_default=True, type=SECONDS)
+@click.option("--workers", default=2, show_default=True, type=WORKERS)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 def solve_command(
     problem_path: str | None,

@@ -14,7 +14,7 @@ import sys
 import click
 
 from scheduler.cli.data import open_db_or_fail
-from scheduler.cli.document_io import fail
+from scheduler.cli.document_io import SECONDS, fail
 from scheduler.jobs.config import get_job_settings
 from scheduler.jobs.replan import ConfirmedPlanChangedError, ReplanOutcome, run_replan
 from scheduler.jobs.replan_lease import LeaseLostError, LeaseTerms
@@ -23,6 +23,12 @@ from scheduler.settings import get_settings
 from scheduler.storage.problems import NoProblemError
 
 QUEUES = ("solver", "mail")
+
+
+class ReplanRefused(click.ClickException):
+    """The checker refused the re-planned plan: exit 1, as `rjsched verify` does."""
+
+    exit_code = 1
 
 
 def _queues(value: str) -> str:
@@ -44,7 +50,7 @@ def _exec_celery(args: list[str]) -> None:
 @click.command()
 @click.option("--queues", "-Q", default="solver,mail", show_default=True, help="Queues to consume.")
 @click.option(
-    "--concurrency", "-c", type=click.IntRange(min=1), help="Worker processes (default: CPUs)."
+    "--concurrency", "-c", type=click.IntRange(1, 256), help="Worker processes (default: CPUs)."
 )
 @click.option("--loglevel", "-l", default="info", show_default=True)
 @click.option("--hostname", "-n", help="Node name (default celery@<host>); unique per worker.")
@@ -79,9 +85,7 @@ def beat(loglevel: str) -> None:
     is_flag=True,
     help="Run again even if this date has been re-planned, or take over a run in progress.",
 )
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0.1), help="Solver seconds (default: settings)."
-)
+@click.option("--time-limit", type=SECONDS, help="Solver seconds (default: settings).")
 def replan(run_date: dt.datetime | None, force: bool, time_limit: float | None) -> None:
     """Re-plan the confirmed plan now, in this process, and queue only what changed.
 
@@ -128,6 +132,14 @@ def _report(o: ReplanOutcome) -> None:
     if o.status == "no-confirmed-plan":
         click.echo(f"re-plan of {day}: there is no confirmed plan to re-plan; nothing done")
         return
+    if o.status == "rejected":
+        for line in o.violations:
+            click.echo(line)
+        raise ReplanRefused(
+            f"re-plan of {day}: the independent checker refused the new plan "
+            f"({len(o.violations)} violation(s)); nothing was confirmed or queued, "
+            f"plan {o.previous_plan_id} stays in force"
+        )
     c = o.changes
     if o.took_over_from:
         click.echo(f"re-plan of {day}: took over the run left by {o.took_over_from}")

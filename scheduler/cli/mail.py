@@ -11,10 +11,11 @@ import datetime as dt
 import click
 
 from scheduler.cli.data import open_db_or_fail, unit_of_work
-from scheduler.cli.document_io import fail
+from scheduler.cli.document_io import COUNT, ROW_ID, fail
 from scheduler.cli.jobs import then_what
+from scheduler.invites.confirm_check import record_rejection
 from scheduler.invites.content import Sender
-from scheduler.invites.outbox import confirm_plan, send_due
+from scheduler.invites.outbox import PlanRejected, confirm_plan, send_due
 from scheduler.invites.transports import transport_from_settings
 from scheduler.settings import get_settings
 from scheduler.storage.db import session_factory
@@ -22,11 +23,17 @@ from scheduler.storage.plans import PlanNotFoundError, latest_plan
 from scheduler.storage.problems import NoProblemError
 
 
+class PlanRefused(click.ClickException):
+    """The checker refused the plan: exit 1, as `rjsched verify` does for violations."""
+
+    exit_code = 1
+
+
 @click.command()
 @click.option(
     "--all", "all_", is_flag=True, help="Confirm the latest draft plan, every meeting in it."
 )
-@click.option("--plan", "plan_id", type=int, help="Confirm the plan with this id.")
+@click.option("--plan", "plan_id", type=ROW_ID, help="Confirm the plan with this id.")
 def confirm(all_: bool, plan_id: int | None) -> None:
     """Confirm a plan: it replaces the plan in force, and its invites are queued."""
     if all_ == (plan_id is not None):
@@ -46,6 +53,11 @@ def confirm(all_: bool, plan_id: int | None) -> None:
             )
     except (PlanNotFoundError, NoProblemError) as exc:
         raise fail(f"{exc}; nothing was confirmed") from None
+    except PlanRejected as exc:
+        record_rejection(engine, exc, actor="cli", now=now)
+        for v in exc.violations:
+            click.echo(str(v))
+        raise PlanRefused(str(exc)) from None
     finally:
         engine.dispose()
     click.echo(
@@ -56,7 +68,7 @@ def confirm(all_: bool, plan_id: int | None) -> None:
 
 
 @click.command()
-@click.option("--limit", type=click.IntRange(min=1), help="Send at most this many messages.")
+@click.option("--limit", type=COUNT, help="Send at most this many messages.")
 def send(limit: int | None) -> None:
     """Send every queued message that is due (each exactly once)."""
     settings = get_settings()

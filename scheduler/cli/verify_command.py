@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
+from scheduler.cli.document_io import read_plan_document
 from scheduler.domain import Plan, Problem
-from scheduler.formats import DocumentError, load_plan, load_problem_file
+from scheduler.formats import DocumentError, load_problem_file
 
 
 class BadDocument(click.ClickException):
@@ -26,11 +26,7 @@ def _read_problem(path: str) -> Problem:
 
 def _read_plan(path: str) -> Plan:
     try:
-        text = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadDocument(f"{path}: cannot read the plan: {exc.strerror}") from None
-    try:
-        return load_plan(text)
+        return read_plan_document(path)
     except DocumentError as exc:
         raise BadDocument(f"{path}: {exc}") from None
 

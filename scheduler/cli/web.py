@@ -12,7 +12,7 @@ from scheduler.cli.document_io import fail
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
     """Run the coordinator's web app and HTTP API (migrates the database first)."""
     import uvicorn

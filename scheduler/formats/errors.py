@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import NamedTuple
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]{1,60}")
+
+
+def path_key(key: object) -> str:
+    """A key as it appears in a JSON path: as is if plain, else quoted, escaped and cut.
+
+    Keys come from the document, so a path must not carry its line breaks or a
+    100,000-character key into a message.
+    """
+    text = str(key)
+    if _PLAIN_KEY.fullmatch(text):
+        return text
+    quoted = json.dumps(text if len(text) <= 60 else text[:60] + "…")
+    return f"[{quoted}]"
 
 
 class Issue(NamedTuple):

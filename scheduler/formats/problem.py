@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,25 +12,12 @@ from scheduler.formats.errors import DocumentError, Issue
 from scheduler.formats.parsed_records import parse_parts
 from scheduler.formats.problem_checks import check_problem
 from scheduler.formats.pydantic_errors import issues_from
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+from scheduler.formats.untrusted_json import parse_untrusted_json
 
 
 def parse_json(text: str | bytes, what: str) -> Any:
-    """The parsed JSON, refusing NaN and Infinity (Python's json would accept them)."""
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except UnicodeDecodeError:
-        raise DocumentError([Issue("", "not valid JSON: the text is not UTF-8")], what) from None
-    except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            raise DocumentError(
-                [Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
-                what,
-            ) from None
-        raise DocumentError([Issue("", f"not valid JSON: {exc}")], what) from None
+    """The parsed JSON of an untrusted text (see `untrusted_json`): sizes, depth, numbers."""
+    return parse_untrusted_json(text, what)
 
 
 def problem_issues(data: Any) -> list[Issue]:

@@ -11,6 +11,8 @@ Choices where the spec is silent (also in docs/formats.md):
 - `in_custody` may be set on any party (a victim can be in prison too) and may name a
   prison that no venue holds: the spec allows it, and such a case is simply never
   scheduled (NO_SAFE_VENUE names the prison), rather than the whole document refused;
+- the horizon spans at most two years (731 days), and every date is in a year from
+  1900 to 2999;
 - `slot_minutes` need not divide the day: the spec's grid is "the wall-clock minute of
   the day is a multiple of `slot_minutes`", which is well defined for any value ≥ 1.
 """
@@ -27,6 +29,9 @@ from scheduler.formats.id_index import Index
 from scheduler.formats.parsed_records import Parts
 from scheduler.formats.session_checks import check_case_sessions, check_existing_sessions
 from scheduler.timeutil import Clock
+
+# Choice (the spec is silent): the engine's work grows with the days of the horizon.
+MAX_HORIZON_DAYS = 731
 
 
 def check_problem(parts: Parts) -> list[Issue]:
@@ -58,11 +63,19 @@ def _clock(parts: Parts) -> Clock | None:
 def _check_top(parts: Parts, clock: Clock | None) -> Iterator[Issue]:
     if parts.timezone is not None and clock is None:
         yield Issue(
-            "timezone", f"{parts.timezone!r} is not a known IANA time zone (e.g. Europe/London)"
+            "timezone",
+            f"{parts.timezone[:64]!r}{'…' if len(parts.timezone) > 64 else ''} is not a "
+            "known IANA time zone (e.g. Europe/London)",
         )
     h = parts.horizon
     if h is not None and h.start > h.end:
         yield Issue("horizon.end", f"must not be before horizon.start ({h.start.isoformat()})")
+    elif h is not None and (h.end - h.start).days >= MAX_HORIZON_DAYS:
+        yield Issue(
+            "horizon.end",
+            f"must be less than {MAX_HORIZON_DAYS} days after horizon.start "
+            f"({h.start.isoformat()}): plan at most two years at a time",
+        )
     pol = parts.policy
     if pol is not None:
         need = pol.settle_minutes + pol.stagger_minutes

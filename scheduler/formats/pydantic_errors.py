@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from scheduler import domain
-from scheduler.formats.errors import Issue
+from scheduler.formats.errors import Issue, path_key
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -17,7 +17,8 @@ def json_path(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            key = path_key(part)
+            out += key if key.startswith("[") else ("." if out else "") + key
     return out
 
 

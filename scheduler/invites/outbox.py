@@ -38,6 +38,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from scheduler.domain import Plan, Problem
+from scheduler.invites.confirm_check import PlanRejected as PlanRejected  # raised here
+from scheduler.invites.confirm_check import check_before_confirm
 from scheduler.invites.content import EventContent, Key, Sender, plan_recipients
 from scheduler.invites.ical import Method, build_calendar, calendar_bytes
 from scheduler.invites.mime import build_message, from_text, message_key, to_text
@@ -227,13 +229,21 @@ def _enqueue(
 
 
 def confirm_plan(
-    session: Session, *, plan_id: int, now: dt.datetime, sender: Sender | None = None
+    session: Session,
+    *,
+    plan_id: int,
+    now: dt.datetime,
+    sender: Sender | None = None,
+    verify_first: bool = True,
 ) -> QueueSummary:
     """Confirm a stored plan (superseding the one before) and queue its invites.
 
     Runs in the caller's transaction: the confirmation and its messages commit together,
     and after that commit one send per message is queued for the mail workers (when a
     broker is configured; see ``scheduler.jobs.sending.send_after_commit``).
+    First of all the independent checker runs on the stored problem and the plan: a plan
+    it refuses raises ``PlanRejected`` (with every violation) before anything is written.
+    Only erasure passes ``verify_first=False`` (see `web_services.erasure`).
     The meetings of a confirmed plan count as confirmed (pinned ones stay pinned) through
     ``scheduler.storage.plans.confirmed_meetings``; the stored plan document is kept as
     it was saved. Raises ``PlanNotFoundError`` for an unknown id and ``NoProblemError``
@@ -242,9 +252,12 @@ def confirm_plan(
     from scheduler.storage import plans, problems
 
     now = _utc(now)
-    plans.confirm_plan(session, plan_id, at=now)
     plan = plans.plan_document(session, plan_id)
     problem = problems.export_problem(session)
+    # Step 1, before any write: verify before confirm.
+    if verify_first:
+        check_before_confirm(problem, plan, plan_id=plan_id)
+    plans.confirm_plan(session, plan_id, at=now)
     summary = queue_invites(session, problem=problem, plan=plan, now=now, sender=sender)
     # Once this transaction commits (never before, never after a rollback), the mail
     # workers are asked to send; with no broker configured nothing is queued.

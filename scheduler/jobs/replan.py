@@ -52,7 +52,7 @@ class ConfirmedPlanChangedError(RuntimeError):
 class ReplanOutcome:
     run_date: dt.date
     # 'done', 'already-run' (done before), 'held' (another process is running it now),
-    # 'no-confirmed-plan'
+    # 'no-confirmed-plan', 'rejected' (the checker refused the new plan; nothing sent)
     status: str
     plan_id: int | None = None
     previous_plan_id: int | None = None
@@ -69,6 +69,8 @@ class ReplanOutcome:
     took_over_from: str | None = None  # the owner of a run that died (or was forced out)
     held_by: str | None = None  # 'held': who runs it, and until when their lease holds
     held_until: dt.datetime | None = None
+    # 'rejected': the checker's refusal (see `invites.confirm_check`); nothing was sent.
+    violations: list[str] = field(default_factory=list)
 
 
 def run_replan(
@@ -113,6 +115,8 @@ def run_replan(
             raise
     if outcome.status == "no-confirmed-plan":
         close_run(engine, run_date, owner=owner, status="skipped", now=clock())
+    elif outcome.status == "rejected":
+        close_run(engine, run_date, owner=owner, status="rejected", now=clock())
     outcome.took_over_from = claim.previous_owner
     return outcome
 
@@ -160,7 +164,8 @@ def _replan(
     owner: str,
     clock: Clock,
 ) -> ReplanOutcome:
-    from scheduler.invites.outbox import confirm_plan
+    from scheduler.invites.confirm_check import record_rejection
+    from scheduler.invites.outbox import PlanRejected, confirm_plan
 
     solution = solve_replan(engine, run_date=run_date, time_limit=time_limit, workers=workers)
     if solution is None:
@@ -171,19 +176,37 @@ def _replan(
         solution.prepared,
     )
     plan, restored = solution.plan, solution.restored
-    with transaction(engine) as session:
-        current = session.scalars(select(PlanRow.id).where(PlanRow.status == "confirmed")).first()
-        if current != previous_id:
-            raise ConfirmedPlanChangedError(
-                f"plan {current} was confirmed while the re-plan was solving from plan "
-                f"{previous_id}; run the re-plan again with --force"
-            )
-        plan_id = save_plan(session, plan, kind="replan", created_at=now)
-        summary = confirm_plan(session, plan_id=plan_id, now=now)
-        # The fence: only the lease's holder commits (else everything here rolls back).
-        finish_run(session, run_date, owner=owner, status="done", now=clock(), plan_id=plan_id)
-        session.flush()
-        outbox_ids = summary.outbox_ids
+    try:
+        with transaction(engine) as session:
+            current = session.scalars(
+                select(PlanRow.id).where(PlanRow.status == "confirmed")
+            ).first()
+            if current != previous_id:
+                raise ConfirmedPlanChangedError(
+                    f"plan {current} was confirmed while the re-plan was solving from plan "
+                    f"{previous_id}; run the re-plan again with --force"
+                )
+            plan_id = save_plan(session, plan, kind="replan", created_at=now)
+            summary = confirm_plan(session, plan_id=plan_id, now=now)
+            # The fence: only the lease's holder commits (else everything here rolls back).
+            finish_run(session, run_date, owner=owner, status="done", now=clock(), plan_id=plan_id)
+            session.flush()
+            outbox_ids = summary.outbox_ids
+    except PlanRejected as exc:
+        # Rolled back: no plan saved, nothing confirmed or queued; the plan in force stays.
+        # The caller closes the run as 'rejected'.
+        record_rejection(engine, exc, actor="nightly re-plan", now=now)
+        return ReplanOutcome(
+            run_date=run_date,
+            status="rejected",
+            previous_plan_id=previous_id,
+            changes=describe_changes(confirmed, plan),
+            pinned=prepared.pinned,
+            left_out=prepared.left_out,
+            expired=prepared.expired,
+            objective=plan.objective.to_doc(),
+            violations=[str(v) for v in exc.violations],
+        )
     return ReplanOutcome(
         run_date=run_date,
         status="done",

@@ -45,6 +45,18 @@ def check_cases_once(ctx: Context) -> list[Violation]:
     return out
 
 
+def check_cases_known_once(ctx: Context) -> list[Violation]:
+    """No meeting for an unknown case, and no case twice (a case left out is not checked)."""
+    known = ctx.problem.case_by_id
+    seen = Counter([m.case for m in ctx.plan.meetings] + [u.case for u in ctx.plan.unscheduled])
+    out = [
+        _plan(c, f"case appears {n} times in meetings and unscheduled")
+        for c, n in seen.items()
+        if n > 1 and c in known
+    ]
+    return out + [_plan(c, "no such case in the problem") for c in seen if c not in known]
+
+
 def check_references(ctx: Context) -> list[Violation]:
     """Venue and facilitator ids exist (the rules skip what does not)."""
     out = []

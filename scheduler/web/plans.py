@@ -7,14 +7,15 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
+from scheduler.invites.confirm_check import audit_rejection
 from scheduler.invites.content import Sender
-from scheduler.invites.outbox import confirm_plan, send_due
+from scheduler.invites.outbox import PlanRejected, confirm_plan, send_due
 from scheduler.invites.transports import transport_from_settings
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import PlanNotFoundError, plan_document
 from scheduler.storage.problems import NoProblemError
-from scheduler.web.deps import Read, Write, after_form
-from scheduler.web.schemas import ConfirmResult, PinResult, PlanSummary, SendResult
+from scheduler.web.deps import Read, Write, after_form, client_of
+from scheduler.web.schemas import ConfirmResult, PinResult, PlanRejectedOut, PlanSummary, SendResult
 from scheduler.web_services.plan_edits import EditError, set_pinned
 
 router = APIRouter(tags=["plans"])
@@ -45,7 +46,11 @@ def get_plan(plan_id: int, ctx: Read) -> Any:
         raise HTTPException(404, str(exc)) from None
 
 
-@router.post("/api/plans/{plan_id}/confirm", response_model=ConfirmResult)
+@router.post(
+    "/api/plans/{plan_id}/confirm",
+    response_model=ConfirmResult,
+    responses={409: {"model": PlanRejectedOut, "description": "the checker refused the plan"}},
+)
 async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
     """Confirm a plan (the one confirmed before is superseded) and queue its invites."""
     sender = Sender.from_settings(request.app.state.settings)
@@ -53,6 +58,12 @@ async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
         queued = confirm_plan(ctx.session, plan_id=plan_id, now=ctx.now, sender=sender)
     except (PlanNotFoundError, NoProblemError) as exc:
         raise HTTPException(404, str(exc)) from None
+    except PlanRejected as exc:  # nothing was written; the refusal itself is audited
+        audit_rejection(
+            ctx.session, exc, actor=ctx.actor, now=ctx.now, client=client_of(ctx.request)
+        )
+        ctx.session.commit()
+        raise HTTPException(409, exc.to_json()) from None
     ctx.audit("confirm", f"plan:{plan_id}", queued=queued.queued)
     return await after_form(
         request, ConfirmResult(plan_id=plan_id, status="confirmed", queued=queued.queued)

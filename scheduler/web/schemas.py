@@ -149,3 +149,21 @@ class AuditEntry(BaseModel):
     action: str
     target: str | None
     details: dict[str, Any] | None
+
+
+class ViolationOut(BaseModel):
+    rule: int | str = Field(description="hard rule 1-10, or 'plan' for the document checks")
+    case: str | None
+    message: str
+
+
+class PlanRejection(BaseModel):
+    message: str
+    plan_id: int
+    violations: list[ViolationOut]
+
+
+class PlanRejectedOut(BaseModel):
+    """A confirmation refused by the independent checker: nothing confirmed or queued."""
+
+    detail: PlanRejection

@@ -540,11 +540,13 @@ def broken_cases() -> list[Broken]:
     out = [Broken(f"file:{f}", (CORPUS / f).read_bytes(), p, r) for f, (p, r) in FILES.items()]
     out.append(Broken("not_utf8", b'{"name": "\xff\xfe"}', "", "not UTF-8"))
     nan = json.dumps(base_problem()).replace('"travel_speed_kmh": 30.0', '"travel_speed_kmh": NaN')
-    out.append(Broken("nan_number", nan.encode(), "", "NaN is not a number"))
+    out.append(Broken("nan_number", nan.encode(), "policy.travel_speed_kmh", "finite number"))
     for name, (_, path, reason) in MUTATIONS.items():
         data = json.dumps(mutated(name), ensure_ascii=False).encode()
         out.append(Broken(name, data, path, reason))
-    return out
+    from tests.formats.corpus_hostile import hostile_cases
+
+    return out + hostile_cases()
 
 
 def broken_documents() -> list[tuple[str, bytes, str]]:
