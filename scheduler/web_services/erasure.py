@@ -222,7 +222,9 @@ def _scrub_mail(session: Session, party_ids: list[str]) -> int:
 
 
 # Event fields that identify nobody: kept so the stored state still parses.
-_EVENT_KEEP = {"case_id", "recipient_kind", "recipient_id", "start", "end", "fingerprint"}
+_EVENT_KEEP = {
+    "case_id", "session_id", "recipient_kind", "recipient_id", "start", "end", "fingerprint",
+}  # fmt: skip
 
 
 def _blank_state(state: InviteState) -> None:
