@@ -58,7 +58,8 @@ def test_session_events_have_their_own_keys_beside_the_conference() -> None:
     conferences = [e for e in wanted.values() if not e.session_id]
     expected = sum(len(session_recipients(problem, r, SENDER)) for r in plan.sessions)
     assert len(sessions) == expected
-    assert conferences and sessions
+    assert conferences
+    assert sessions
     # The lead of C1 has a conference event and three session events: four keys.
     f1_c1 = [k for k in wanted if k[2] == "F1" and (k[0] == "C1" or k[0].startswith("C1\x1f"))]
     assert len(f1_c1) == 4
@@ -218,11 +219,13 @@ def test_no_session_invite_names_or_describes_the_other_side(
                         assert person.email not in text
                 # An address: only in the visiting facilitators' event of a home visit.
                 if address and address in text:
-                    assert row.mode == "home" and event.recipient_kind == "facilitator"
+                    assert row.mode == "home"
+                    assert event.recipient_kind == "facilitator"
                     assert pid == spec.party
             if event.recipient_kind == "party":
                 assert event.recipient_id in present
                 assert case.reference not in text
                 assert case.offence.replace("_", " ") not in text
-                assert "victim" not in text.lower() and "offender" not in text.lower()
+                assert "victim" not in text.lower()
+                assert "offender" not in text.lower()
                 assert event.url is None

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
@@ -158,9 +157,9 @@ def _run(*args: str) -> Any:
 
 def test_confirm_and_send_a_plan_with_sessions_then_a_case_dropped(
     engine: Engine,
-    outbox: Path,
+    outbox: Path,  # noqa: F811
     migrated_db_url: str,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     problem_path = tmp_path / "problem.json"
     problem_path.write_text(json.dumps(journeys_problem_doc()), encoding="utf-8")
