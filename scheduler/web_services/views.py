@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.domain import Meeting, Plan, Problem, Reason
+from scheduler.domain import Meeting, Plan, PlanSession, Problem, Reason
 
 
 @dataclass
@@ -14,16 +14,33 @@ class CaseState:
     state: str  # scheduled | unscheduled | open
     meeting: Meeting | None = None
     reasons: list[Reason] = field(default_factory=list)
+    sessions: list[PlanSession] = field(default_factory=list)  # journeys, earliest first
+
+    @property
+    def start(self) -> dt.datetime | None:
+        """When the case's plan starts: its conference, else (no conference) its first session."""
+        if self.meeting is not None:
+            return self.meeting.start
+        return self.sessions[0].start if self.sessions else None
 
 
 def case_states(problem: Problem, plan: Plan | None) -> dict[str, CaseState]:
-    """Every case of the problem: scheduled (with its meeting), unscheduled (with reasons) or open."""
+    """Every case of the problem: scheduled (with its meeting), unscheduled (with reasons) or open.
+
+    A case without a conference is scheduled when the plan holds its sessions.
+    """
     meetings = {m.case: m for m in plan.meetings} if plan else {}
     reasons = {u.case: u.reasons for u in plan.unscheduled} if plan else {}
+    sessions: dict[str, list[PlanSession]] = {}
+    for row in sorted(plan.sessions, key=lambda r: r.start) if plan else []:
+        sessions.setdefault(row.case, []).append(row)
     out = {}
     for case in problem.cases:
+        mine = sessions.get(case.id, [])
         if case.id in meetings:
-            out[case.id] = CaseState(case.id, "scheduled", meeting=meetings[case.id])
+            out[case.id] = CaseState(case.id, "scheduled", meeting=meetings[case.id], sessions=mine)
+        elif not case.conference and mine:
+            out[case.id] = CaseState(case.id, "scheduled", sessions=mine)
         elif case.id in reasons:
             out[case.id] = CaseState(case.id, "unscheduled", reasons=list(reasons[case.id]))
         else:
@@ -72,6 +89,7 @@ def week_blocks(
         b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
         case = problem.case_by_id.get(m.case)
         reference = case.reference if case else m.case
+        venue = problem.venue_by_id.get(m.venue)
         days[start.date()].append(
             Block(
                 case_id=m.case,
@@ -81,7 +99,7 @@ def week_blocks(
                 end=end.strftime("%H:%M"),
                 top=100 * (a - DAY_FROM) / span,
                 height=max(4.0, 100 * (b - a) / span),
-                label=f"{reference} · {m.venue}/{m.room}",
+                label=f"{reference} · {venue.name if venue else m.venue}, room {m.room}",
                 status=m.status,
             )
         )
