@@ -99,9 +99,11 @@ def journey_rows(problem: Problem, plan: Plan | None, case_id: str) -> list[Jour
                 session_id=spec.id, start=row.start,
             )
         )  # fmt: skip
-    far = dt.datetime.max
+    # Placed sessions by start (local wall-clock times, all naive); then the unplaced.
     order = {spec.id: i for i, spec in enumerate(case.sessions)}
-    rows.sort(key=lambda r: (r.start or far, order.get(r.session_id or "", 0)))
+    placed_rows = sorted((r for r in rows if r.start), key=lambda r: r.start)  # type: ignore[arg-type,return-value]
+    unplaced = sorted((r for r in rows if not r.start), key=lambda r: order[r.session_id or ""])
+    rows = [*placed_rows, *unplaced]
     if case.conference:
         meeting = next((m for m in (plan.meetings if plan else []) if m.case == case_id), None)
         rows.append(_conference_row(problem, meeting))
