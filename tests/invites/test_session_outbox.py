@@ -202,3 +202,36 @@ def test_confirm_and_send_a_plan_with_sessions_then_a_case_dropped(
         "lucy.wilson.p7@example.net",
         "david.campbell.p8@example.net",
     }
+
+
+def test_erasing_a_visited_party_erases_their_address_from_every_invite(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from scheduler.invites.outbox import confirm_plan
+    from scheduler.invites.transports import FolderTransport
+    from scheduler.storage.problems import import_problem
+    from scheduler.web_services.erasure import erase_party
+
+    address = "27 Quillan Terrace, Birmingham B9 4ZZ"
+    doc = journeys_problem_doc()
+    next(p for c in doc["cases"] for p in c["parties"] if p["id"] == "P6")["address"] = address
+    with transaction(engine) as session:
+        from scheduler.formats import load_problem
+
+        import_problem(session, load_problem(doc), replace=True, now=NOW)
+        plan_id = save_plan(session, journeys_plan(), kind="import", created_at=NOW)
+        confirm_plan(session, plan_id=plan_id, now=NOW, sender=SENDER)
+    factory = session_factory(engine)
+    assert send_due(factory, FolderTransport(tmp_path / "out"), now=NOW).failed == 0
+    assert any(address in m.message for m in rows(engine))  # F8's home-visit invites
+    with transaction(engine) as session:
+        erase_party(session, party_id="P6", now=NOW, sender=SENDER)
+    with transaction(engine) as session:
+        states = list(session.scalars(select(InviteState)))
+    held = [m for m in rows(engine) if address in m.message or address in (m.last_error or "")]
+    assert held == []
+    assert not any(address in json.dumps(s.event) for s in states)
+    cancels = [m for m in rows(engine) if m.method == "CANCEL" and m.recipient_id == "F8"]
+    assert len(cancels) >= 2  # both home visits to P6 are cancelled for F8
+    for m in cancels:
+        assert str(the_event(calendar_of(parse_message(m.message)))["STATUS"]) == "CANCELLED"
