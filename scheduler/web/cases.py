@@ -70,6 +70,7 @@ def get_case(case_id: str, ctx: Read) -> CaseDetail:
         state=s.state,
         meeting=s.meeting.to_doc() if s.meeting else None,
         reasons=_reasons(s),
+        sessions=[row.to_doc() for row in s.sessions],
     )
 
 

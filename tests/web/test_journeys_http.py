@@ -64,6 +64,9 @@ def test_json_import_and_export_carry_every_journeys_key(client: TestClient) -> 
         plan_id = save_plan(session, Plan.model_validate(PLAN), kind="import", created_at=T0)
     assert client.get("/api/export/plan").json() == PLAN
     assert client.get(f"/api/plans/{plan_id}").json()["sessions"] == PLAN["sessions"]
+    detail = client.get("/api/cases/C3").json()
+    assert detail["state"] == "scheduled"
+    assert [s["session"] for s in detail["sessions"]] == ["C3-P7-1", "C3-P6-1", "C3-P6-2"]
 
 
 def test_a_bad_journeys_document_is_refused_whole_with_every_problem(client: TestClient) -> None:
