@@ -18,7 +18,7 @@ from scheduler.domain import Case, Meeting, Plan, PlanSession, Problem
 
 MODE_WORDS = {"venue": "session at a venue", "home": "home visit", "video": "video call"}
 ROLE_WORDS = {"victim": "Victim", "offender": "Offender", "supporter": "Supporter"}
-DAY_FROM, DAY_TO = 7 * 60, 21 * 60  # as the conference timeline (web_services.views)
+DAY_FROM, DAY_TO = 7 * 60, 21 * 60  # the visible part of a day on a week timeline
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,14 @@ def _conference_row(problem: Problem, meeting: Meeting | None) -> JourneyRow:
 # --------------------------------------------------------------------------- timelines
 
 
+def block_span(start: dt.datetime, end: dt.datetime) -> tuple[float, float]:
+    """Where a block sits in its day's column: top and height, in percent of the day."""
+    a = max(DAY_FROM, start.hour * 60 + start.minute)
+    b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
+    span = DAY_TO - DAY_FROM
+    return 100 * (a - DAY_FROM) / span, max(4.0, 100 * (b - a) / span)
+
+
 @dataclass(frozen=True)
 class SessionBlock:
     """One session on a week timeline (the same fields as a conference's block, and its kind)."""
@@ -162,7 +170,6 @@ def session_blocks(
     shown to anyone signed in, on a wall screen as often as not).
     """
     days: dict[dt.date, list[SessionBlock]] = {monday + dt.timedelta(days=i): [] for i in range(7)}
-    span = DAY_TO - DAY_FROM
     for row in sessions:
         if facilitator_id is not None and facilitator_id not in row.facilitators:
             continue
@@ -173,8 +180,7 @@ def session_blocks(
         )
         if start.date() not in days:
             continue
-        a = max(DAY_FROM, start.hour * 60 + start.minute)
-        b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
+        top, height = block_span(start, end)
         case = problem.case_by_id.get(row.case)
         reference = case.reference if case else row.case
         if row.mode == "venue":
@@ -189,8 +195,8 @@ def session_blocks(
                 day=start.date(),
                 start=start.strftime("%H:%M"),
                 end=end.strftime("%H:%M"),
-                top=100 * (a - DAY_FROM) / span,
-                height=max(4.0, 100 * (b - a) / span),
+                top=top,
+                height=height,
                 label=f"{MODE_WORDS[row.mode].capitalize()}: {reference}{where}",
                 status=row.status,
                 kind=row.mode,

@@ -227,8 +227,8 @@ def _facilitator_event(
     )
 
 
-def other_facilitators(problem: Problem, meeting: Meeting, fid: str) -> str:
-    """The other facilitators by name and role ("nobody else" when alone)."""
+def other_facilitators(problem: Problem, meeting: Meeting | PlanSession, fid: str) -> str:
+    """The other facilitators of a meeting or session by name and role."""
     others = [
         f"{problem.facilitator_by_id[f].name} ({'lead' if f == meeting.lead else 'co-facilitator'})"
         for f in meeting.facilitators

@@ -24,6 +24,7 @@ from scheduler.invites.content import (
     fingerprint,
     format_day,
     format_time,
+    other_facilitators,
     venue_location,
 )
 from scheduler.timeutil import Clock
@@ -119,7 +120,7 @@ def _facilitator_event(
         facts["Visit address"] = where
     else:
         facts["How to join"] = sender.video_join
-    facts["With you"] = _other_facilitators(problem, row, fid)
+    facts["With you"] = other_facilitators(problem, row, fid)
     description = "\n".join(
         [
             f"Restorative justice {what}, case {case.reference}.",
@@ -158,15 +159,6 @@ def _facilitator_event(
         ),
         session_id=row.session,
     )
-
-
-def _other_facilitators(problem: Problem, row: PlanSession, fid: str) -> str:
-    others = [
-        f"{problem.facilitator_by_id[f].name} ({'lead' if f == row.lead else 'co-facilitator'})"
-        for f in row.facilitators
-        if f != fid and f in problem.facilitator_by_id
-    ]
-    return ", ".join(others) or "no other facilitator"
 
 
 def _party_event(

@@ -95,15 +95,17 @@ def feed_calendar(
 
 def _events(problem: Problem, plan: Plan, facilitator_id: str, sender: Sender):  # type: ignore[no-untyped-def]
     """The facilitator's own events: conferences, then sessions (journeys)."""
-    for meeting in plan.meetings:
-        if facilitator_id not in meeting.facilitators:
-            continue
-        for event in recipients(problem, meeting, sender):
-            if event.recipient_kind == "facilitator" and event.recipient_id == facilitator_id:
-                yield event
-    for row in plan.sessions:
-        if facilitator_id not in row.facilitators:
-            continue
-        for event in session_recipients(problem, row, sender):
-            if event.recipient_kind == "facilitator" and event.recipient_id == facilitator_id:
-                yield event
+    events = [
+        e
+        for m in plan.meetings
+        if facilitator_id in m.facilitators
+        for e in recipients(problem, m, sender)
+    ] + [
+        e
+        for row in plan.sessions
+        if facilitator_id in row.facilitators
+        for e in session_recipients(problem, row, sender)
+    ]
+    yield from (
+        e for e in events if e.recipient_kind == "facilitator" and e.recipient_id == facilitator_id
+    )

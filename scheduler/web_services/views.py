@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scheduler.domain import Meeting, Plan, PlanSession, Problem, Reason
+from scheduler.journey_view import block_span
 
 
 @dataclass
@@ -68,15 +69,11 @@ class Block:
     status: str
 
 
-DAY_FROM, DAY_TO = 7 * 60, 21 * 60  # the visible part of a day on the timeline
-
-
 def week_blocks(
     problem: Problem, meetings: list[Meeting], monday: dt.date, *, staff: bool = True
 ) -> dict[dt.date, list[Block]]:
     """The week's meetings as blocks per day (facilitators' on-site window when `staff`)."""
     days = {monday + dt.timedelta(days=i): [] for i in range(7)}  # type: dict[dt.date, list[Block]]
-    span = DAY_TO - DAY_FROM
     for m in meetings:
         start, end = (
             (m.facilitators_on_site.start, m.facilitators_on_site.end)
@@ -85,8 +82,7 @@ def week_blocks(
         )
         if start.date() not in days:
             continue
-        a = max(DAY_FROM, start.hour * 60 + start.minute)
-        b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
+        top, height = block_span(start, end)
         case = problem.case_by_id.get(m.case)
         reference = case.reference if case else m.case
         venue = problem.venue_by_id.get(m.venue)
@@ -97,8 +93,8 @@ def week_blocks(
                 day=start.date(),
                 start=start.strftime("%H:%M"),
                 end=end.strftime("%H:%M"),
-                top=100 * (a - DAY_FROM) / span,
-                height=max(4.0, 100 * (b - a) / span),
+                top=top,
+                height=height,
                 label=f"{reference} · {venue.name if venue else m.venue}, room {m.room}",
                 status=m.status,
             )

@@ -176,3 +176,26 @@ def test_the_sessions_template_and_guide(client: TestClient) -> None:
     page = client.get("/import", headers={"Accept": "text/html"}).text
     assert 'href="/import/templates/sessions.csv"' in page
     assert "<code>after</code>" in page
+
+
+def test_a_facilitators_feed_lists_their_sessions_too(client: TestClient) -> None:
+    from icalendar import Calendar
+
+    assert client.post("/api/import", json=PROBLEM).status_code == 200
+    with transaction(client.app_engine) as session:  # type: ignore[attr-defined]
+        plan_id = save_plan(session, Plan.model_validate(PLAN), kind="import", created_at=T0)
+    confirmed = client.post(f"/api/plans/{plan_id}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    token = client.post("/api/facilitators/F8/feed-tokens").json()
+    feed = TestClient(client.app).get(token["url"].replace("http://testserver", ""))
+    assert feed.status_code == 200
+    events = list(Calendar.from_ical(feed.content).walk("VEVENT"))
+    meetings = [m for m in PLAN["meetings"] if "F8" in [m["lead"], *m.get("co_facilitators", [])]]
+    sessions = [s for s in PLAN["sessions"] if "F8" in s["facilitators"]]
+    assert len(events) == len(meetings) + len(sessions)
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert sum("home visit" in str(e["SUMMARY"]) for e in events) == sum(
+        s["mode"] == "home" for s in sessions
+    )
+    names = [p["name"] for c in PROBLEM["cases"] for p in c["parties"]]
+    assert not any(n in feed.text for n in names)
