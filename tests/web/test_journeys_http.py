@@ -5,17 +5,23 @@ every problem at once and writes nothing."""
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scheduler.domain import Plan
+from scheduler.formats import load_problem
 from scheduler.storage.db import transaction
 from scheduler.storage.plans import save_plan
+from scheduler.web_services.csv_import import CellIssue, SheetError, merge_sheets
 from tests.web.helpers import login, make_app
 
 DATA = Path(__file__).parents[1] / "data"
@@ -199,3 +205,36 @@ def test_a_facilitators_feed_lists_their_sessions_too(client: TestClient) -> Non
     )
     names = [p["name"] for c in PROBLEM["cases"] for p in c["parties"]]
     assert not any(n in feed.text for n in names)
+
+
+# --------------------------------------------------------------------------- generated
+
+_IDS = [c["id"] for c in PROBLEM["cases"]] + [
+    p["id"] for c in PROBLEM["cases"] for p in c["parties"]
+]
+_SESSION_IDS = [s["id"] for c in PROBLEM["cases"] for s in c.get("sessions", [])]
+_CELL = st.one_of(
+    st.sampled_from([*_IDS, *_SESSION_IDS, "venue", "home;video", "zoom", "60", "0", "yes", ""]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(_CELL, min_size=7, max_size=7), max_size=6))
+def test_generated_sessions_sheets_are_refused_at_cells_or_give_a_valid_problem(
+    rows: list[list[str]],
+) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(SESSIONS_HEAD.strip().split(","))
+    writer.writerows(rows)
+    issues: list[CellIssue] = []
+    try:
+        doc, _ = merge_sheets(PROBLEM, {"sessions": out.getvalue()})
+    except SheetError as err:
+        issues = err.issues
+    if not issues:
+        load_problem(doc)  # what merges is a valid document
+    for issue in issues:
+        assert issue.reason
+        assert issue.sheet in (None, "sessions")
