@@ -235,3 +235,27 @@ def test_erasing_a_visited_party_erases_their_address_from_every_invite(
     assert len(cancels) >= 2  # both home visits to P6 are cancelled for F8
     for m in cancels:
         assert str(the_event(calendar_of(parse_message(m.message)))["STATUS"]) == "CANCELLED"
+
+
+def test_an_odd_home_address_round_trips_through_icalendar_and_icaljs(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from scheduler.formats import load_problem
+
+    address = 'Flat 2; "The Old Mill", 3 Rue d\'Été \\ Back Lane, Birmingham — B9 4ZZ'
+    doc = journeys_problem_doc()
+    next(p for c in doc["cases"] for p in c["parties"] if p["id"] == "P6")["address"] = address
+    queue(engine, load_problem(doc), journeys_plan())
+    files = []
+    for i, m in enumerate(rows(engine)):
+        if m.recipient_id != "F8":
+            continue
+        ev = the_event(calendar_of(parse_message(m.message)))
+        if str(ev["LOCATION"]) == address:
+            path = tmp_path / f"{i}.ics"
+            part = calendar_parts(parse_message(m.message))[0]
+            path.write_bytes(part.get_payload(decode=True))
+            files.append(path)
+    assert len(files) == 2  # C3-P6-1 and C3-P6-2, both home visits to P6
+    parsed = icaljs_parse(files)
+    assert all(address in (p["description"] or "") for p in parsed)
