@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.safe_text import MAX_ADDRESS, text_problem
 
 
 class Settings(BaseSettings):
@@ -51,6 +53,12 @@ class Settings(BaseSettings):
         description="the address people open links in emails on (RJSCHED_PUBLIC_URL), "
         "e.g. https://rj.example.gov.uk; default base_url",
     )
+    video_join_text: str | None = Field(
+        default=None,
+        description="what a video session's invites say about joining the call "
+        "(RJSCHED_VIDEO_JOIN_TEXT), e.g. 'Join at https://video.example.gov.uk/rj with the "
+        "code your facilitator gives you'; default: the facilitator sends the link or phones",
+    )
     timezone: str = "Europe/London"
     solver_time_limit_seconds: float = 60.0
     solver_workers: int = 2
@@ -64,6 +72,16 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="always mark the session cookie Secure")
     login_max_failures: int = 5
     login_window_minutes: int = 15
+
+    @field_validator("video_join_text")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        # It goes into calendar lines and emails, like any document text.
+        if value is not None:
+            why = text_problem(value, MAX_ADDRESS)
+            if why:
+                raise ValueError(why)
+        return value.strip() or None if value is not None else None
 
     @property
     def effective_database_url(self) -> str:

@@ -11,14 +11,19 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
-from scheduler.domain import Attendance, Case, Meeting, Problem, Venue
+from scheduler.domain import Attendance, Case, Meeting, PlanSession, Problem, Venue
 from scheduler.timeutil import Clock, Instant
 
 RecipientKind = Literal["facilitator", "party"]
-Key = tuple[str, RecipientKind, str]  # (case id, recipient kind, recipient id)
+# (engagement, recipient kind, recipient id); the engagement is the case id for its
+# conference and `session_key(case, session)` for one of its sessions.
+Key = tuple[str, RecipientKind, str]
+DEFAULT_VIDEO_JOIN = "The lead facilitator sends the link or phone number to join before the call."
+SESSION_MARK = "\x1f"  # never in an id (ids hold no control characters)
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
@@ -38,11 +43,15 @@ class Sender:
     service_name: str
     mail_from: str
     base_url: str
+    # How a video session is joined (RJSCHED_VIDEO_JOIN_TEXT): the same words for every
+    # call, since the service books no meeting links of its own.
+    video_join: str = DEFAULT_VIDEO_JOIN
 
     @classmethod
     def from_settings(cls, settings: Any) -> Sender:
         public = getattr(settings, "public_url", None) or settings.base_url
-        return cls(settings.service_name, settings.mail_from, public)
+        join = getattr(settings, "video_join_text", None) or DEFAULT_VIDEO_JOIN
+        return cls(settings.service_name, settings.mail_from, public, join)
 
     @property
     def domain(self) -> str:
@@ -71,10 +80,18 @@ class EventContent:
     # never leaves the service. Both absent from events stored by older versions.
     facts: dict[str, str] = field(default_factory=dict)
     file_label: str = ""
+    session_id: str | None = None  # journeys: the session this event is for
+
+    @property
+    def engagement(self) -> str:
+        """What `invite_state.case_id` holds: the case, or the case and the session."""
+        if self.session_id is None:
+            return self.case_id
+        return session_key(self.case_id, self.session_id)
 
     @property
     def key(self) -> Key:
-        return (self.case_id, self.recipient_kind, self.recipient_id)
+        return (self.engagement, self.recipient_kind, self.recipient_id)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,7 +104,22 @@ class EventContent:
             values["facts"] = {}
         if not isinstance(values.get("file_label", ""), str):
             values["file_label"] = ""
+        if not isinstance(values.get("session_id"), str | None):
+            values["session_id"] = None
         return cls(**values)
+
+
+def session_key(case_id: str, session_id: str) -> str:
+    """The engagement key of a session's invites, unlike any case id and at most 64
+    characters (the column's width): "<case>␟<session>", or a digest when too long.
+
+    No id holds the separator, so neither form can equal a case id or each other.
+    """
+    readable = f"{case_id}{SESSION_MARK}{session_id}"
+    if len(readable) <= 64:
+        return readable
+    digest = hashlib.sha256(readable.encode()).hexdigest()[:48]
+    return f"{SESSION_MARK}{digest}"
 
 
 def fingerprint(fields: dict[str, Any]) -> str:
@@ -195,8 +227,8 @@ def _facilitator_event(
     )
 
 
-def other_facilitators(problem: Problem, meeting: Meeting, fid: str) -> str:
-    """The other facilitators by name and role ("nobody else" when alone)."""
+def other_facilitators(problem: Problem, meeting: Meeting | PlanSession, fid: str) -> str:
+    """The other facilitators of a meeting or session by name and role."""
     others = [
         f"{problem.facilitator_by_id[f].name} ({'lead' if f == meeting.lead else 'co-facilitator'})"
         for f in meeting.facilitators
@@ -316,11 +348,19 @@ def _party_event(
 
 
 def plan_recipients(
-    problem: Problem, meetings: list[Meeting], sender: Sender
+    problem: Problem,
+    meetings: list[Meeting],
+    sender: Sender,
+    sessions: Sequence[PlanSession] = (),
 ) -> dict[Key, EventContent]:
-    """The invites for a whole plan, keyed by (case, recipient kind, recipient id)."""
+    """The invites for a whole plan (its conferences, then its sessions), by `Key`."""
+    from scheduler.invites.session_content import session_recipients
+
     out: dict[Key, EventContent] = {}
     for meeting in meetings:
         for event in recipients(problem, meeting, sender):
+            out[event.key] = event
+    for row in sessions:
+        for event in session_recipients(problem, row, sender):
             out[event.key] = event
     return out

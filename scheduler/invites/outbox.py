@@ -115,7 +115,7 @@ def queue_invites(
     """Queue a REQUEST for every new or changed recipient of `plan`, a CANCEL for every gone one."""
     now = _utc(now)
     sender = _sender(sender)
-    wanted = plan_recipients(problem, plan.meetings, sender)
+    wanted = plan_recipients(problem, plan.meetings, sender, plan.sessions)
     states: dict[Key, InviteState] = {
         (s.case_id, s.recipient_kind, s.recipient_id): s  # type: ignore[misc]
         for s in session.scalars(select(InviteState).order_by(InviteState.id))
@@ -129,7 +129,7 @@ def queue_invites(
         state = states.get(key)
         if state is None:
             fresh = InviteState(
-                case_id=event.case_id,
+                case_id=event.engagement,
                 recipient_kind=event.recipient_kind,
                 recipient_id=event.recipient_id,
                 created_at=now,

@@ -51,3 +51,49 @@ def scrub_delivered(session: Session, outbox_ids: Collection[int] | None = None)
         msg.message = ""
         msg.last_error = None
     return len(rows)
+
+
+# --------------------------------------------------------------------------- journeys
+
+ADDRESS_ERASED = "a home visit (the address was erased)"
+
+
+def forget_home_visits(session: Session, engagements: Collection[str]) -> None:
+    """Erase a party's home address from the facilitators' invites of visits to them.
+
+    Only a home visit's facilitator event holds a party's address. Before the erasure's
+    CANCEL is rendered from the stored event, the event loses the address (a calendar
+    drops the appointment by its UID, not its place); messages already sent or refused
+    lose their text; unsent ones are deleted (the CANCEL supersedes them).
+    `engagements` are the `invite_state.case_id` keys of the erased party's sessions.
+    """
+    if not engagements:
+        return
+    states = session.scalars(
+        select(InviteState).where(
+            InviteState.recipient_kind == "facilitator",
+            InviteState.case_id.in_(list(engagements)),
+        )
+    ).all()
+    uids = []
+    for state in states:
+        event = dict(state.event)
+        if not event.get("session_id") or "Visit address" not in (event.get("facts") or {}):
+            continue
+        uids.append(state.uid)
+        event["location"] = ADDRESS_ERASED
+        event["facts"] = {k: v for k, v in event["facts"].items() if k != "Visit address"}
+        event["description"] = "\n".join(
+            line for line in str(event.get("description", "")).splitlines()
+            if not line.startswith("Visit address:")
+        )  # fmt: skip
+        state.event = event
+    if not uids:
+        return
+    for msg in session.scalars(select(OutboxMessage).where(OutboxMessage.uid.in_(uids))):
+        if msg.sent_at is None and msg.failed_at is None:
+            session.delete(msg)
+        else:
+            msg.message = ""
+            msg.last_error = None
+    session.flush()

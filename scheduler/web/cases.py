@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from scheduler.domain import Meeting
 from scheduler.invites.content import Sender
+from scheduler.journey_view import journey_rows
 from scheduler.web.common import not_found, problem_and_plan
 from scheduler.web.deps import Ctx, Page, Read, Write, after_form
 from scheduler.web.schemas import (
@@ -69,6 +70,7 @@ def get_case(case_id: str, ctx: Read) -> CaseDetail:
         state=s.state,
         meeting=s.meeting.to_doc() if s.meeting else None,
         reasons=_reasons(s),
+        sessions=[row.to_doc() for row in s.sessions],
     )
 
 
@@ -196,6 +198,7 @@ def case_page(case_id: str, ctx: Page) -> Response:
         state=state,
         problem=problem,
         suggestions=found or [],
+        journey=journey_rows(problem, plan, case_id),
         suggestions_note=why,
         erased={p.id for p in case.parties if p.name == erasure.ERASED_NAME},
     )

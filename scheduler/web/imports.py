@@ -132,7 +132,7 @@ async def import_document(request: Request, ctx: Write, replace: bool = False) -
     openapi_extra=CSV_BODY,
 )
 async def import_csv(request: Request, ctx: Write) -> Any:
-    """Import CSV sheets (fields facilitators, venues, cases, parties); see docs/web.md."""
+    """Import CSV sheets (fields facilitators, venues, cases, parties, sessions); see docs/web.md."""
     form = await request.form()
     sheets: dict[str, str] = {}
     for key, value in form.multi_items():
@@ -167,7 +167,7 @@ async def import_csv(request: Request, ctx: Write) -> Any:
 
 @router.get("/import/templates/{sheet}.csv", response_class=Response, include_in_schema=True)
 def csv_template(sheet: str, ctx: Read) -> Response:
-    """The header row of one CSV sheet, to fill in (facilitators, venues, cases, parties)."""
+    """The header row of one CSV sheet, to fill in (facilitators, venues, cases, parties, sessions)."""
     if sheet not in csv_columns.SHEETS:
         raise HTTPException(404, f"no sheet {sheet!r}: the sheets are {', '.join(KINDS)}")
     return Response(

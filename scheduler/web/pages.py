@@ -29,7 +29,7 @@ def dashboard(ctx: Page) -> Response:
     groups: dict[str, list] = {"unscheduled": [], "scheduled": [], "open": []}
     for case in problem.cases:
         groups[states[case.id].state].append((case, states[case.id]))
-    groups["scheduled"].sort(key=lambda cs: cs[1].meeting.start)  # type: ignore[union-attr]
+    groups["scheduled"].sort(key=lambda cs: cs[1].start)  # type: ignore[arg-type,return-value]
     plans = [
         summary(r)
         for r in ctx.session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(5))

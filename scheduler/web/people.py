@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from scheduler.domain import Meeting
+from scheduler.journey_view import session_blocks
 from scheduler.web.common import not_found, problem_and_plan
 from scheduler.web.deps import Page, Read, Write, after_form
 from scheduler.web.schemas import FeedTokenOut, PersonSummary
@@ -108,22 +109,32 @@ async def revoke_token(token_id: int, request: Request, ctx: Write) -> Any:
 # --------------------------------------------------------------------------- pages
 
 
-def _monday(week: str | None, meetings: list[Meeting], fallback: dt.date) -> dt.date:
+def _monday(week: str | None, starts: list[dt.datetime], fallback: dt.date) -> dt.date:
+    """The asked week, else the week of the first engagement (else of `fallback`)."""
     if week:
         try:
             return week_of(dt.date.fromisoformat(week))
         except ValueError:
             raise HTTPException(422, "week must be a date written YYYY-MM-DD") from None
-    first = min((m.start.date() for m in meetings), default=fallback)
+    first = min((s.date() for s in starts), default=fallback)
     return week_of(first)
 
 
 def _timeline(
     ctx: Page, kind: str, who: Any, meetings: list[Meeting], week: str | None, **extra: Any
 ) -> Response:
-    problem, _, _ = problem_and_plan(ctx)
-    monday = _monday(week, meetings, problem.horizon.start)
-    days = week_blocks(problem, meetings, monday, staff=True)
+    problem, plan, _ = problem_and_plan(ctx)
+    own = [
+        s
+        for s in (plan.sessions if plan else [])
+        if (who.id in s.facilitators if kind == "facilitator" else s.venue == who.id)
+    ]
+    starts = [m.start for m in meetings] + [s.start for s in own]
+    monday = _monday(week, starts, problem.horizon.start)
+    days: dict[dt.date, list[Any]] = dict(week_blocks(problem, meetings, monday, staff=True))
+    sessions = session_blocks(problem, own, monday)
+    for day, blocks in sessions.items():
+        days[day] = sorted([*days[day], *blocks], key=lambda b: b.start)
     return render(
         ctx.request,
         "timeline.html",
@@ -134,6 +145,7 @@ def _timeline(
         prev_week=(monday - dt.timedelta(days=7)).isoformat(),
         next_week=(monday + dt.timedelta(days=7)).isoformat(),
         hours=list(range(7, 22, 2)),
+        has_sessions=bool(own),
         **extra,
     )
 

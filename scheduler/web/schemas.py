@@ -63,6 +63,9 @@ class CaseDetail(BaseModel):
     state: str
     meeting: dict[str, Any] | None = None
     reasons: list[ReasonOut] = []
+    sessions: list[dict[str, Any]] = Field(
+        default=[], description="journeys: the plan's sessions of the case, earliest first"
+    )
 
 
 class PersonSummary(BaseModel):

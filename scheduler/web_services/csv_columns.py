@@ -19,7 +19,7 @@ from typing import Any, get_args
 
 from scheduler import domain
 
-KINDS = ("facilitators", "venues", "cases", "parties")
+KINDS = ("facilitators", "venues", "cases", "parties", "sessions")
 
 
 class BadCell(ValueError):
@@ -151,6 +151,8 @@ FACILITATORS = [
     C("max_meetings_per_week", "max_meetings_per_week", _whole, "At most this many a week", "5"),
     C("max_travel_km", "max_travel_km", _number, "Furthest they travel to a venue, km", "40"),
     C("conflicts", "conflicts", _list, "Ids of parties they must not meet", "P7;P9"),
+    C("max_sessions_per_week", "max_sessions_per_week", _whole,
+      "At most this many preparation sessions a week (empty: no cap)", "6"),
     C("availability", "availability", _json, "Availability as in the document format",
       '{"weekly": [{"days": ["mon", "tue"], "from": "09:00", "to": "17:00"}]}'),
 ]  # fmt: skip
@@ -190,6 +192,8 @@ CASES = [
     C("first_to_arrive", "first_to_arrive", _text, "victim or offender (default offender)", "offender"),
     C("preferred_facilitators", "preferred_facilitators", _list, "Ids of facilitators to prefer",
       "F12;F3"),
+    C("conference", "conference", _flag,
+      "false: no conference, the sessions are the whole case (default true)", "true"),
 ]  # fmt: skip
 PARTIES = [
     C("case", "", _text, "Id of the case (from the cases sheet)", "C25", True),
@@ -215,12 +219,28 @@ PARTIES = [
     C("exclusion_zones", "exclusion_zones", _json, "Exclusion zones as in the document format",
       '[{"center": {"lat": 52.48, "lon": -1.89}, "radius_km": 2.0}]'),
     C("availability", "availability", _json, "Availability as in the document format", ""),
+    C("address", "address", _text, "Where a home visit goes (only the visiting facilitators see it)",
+      "12 Elm Row, Birmingham B7 4AA"),
+]  # fmt: skip
+SESSIONS = [
+    C("case", "", _text, "Id of the case (from the cases sheet, or one already imported)", "C25",
+      True),
+    C("id", "id", _text, "Your id for the session, unique across all cases", "C25-V1", True),
+    C("party", "party", _text, "Id of the victim or offender the facilitators meet", "P51"),
+    C("modes", "modes", _list, "Ways it may be held: any of venue, home, video (default venue)",
+      "venue;video"),
+    C("duration_minutes", "duration_minutes", _whole, "Length of the session", "60"),
+    C("team", "team", _flag, "Every facilitator of the case attends (default: the lead alone)",
+      "false"),
+    C("after", "after", _text, "Id of a session of the same case held first, on an earlier date",
+      ""),
 ]  # fmt: skip
 SHEETS: dict[str, list[Column]] = {
     "facilitators": FACILITATORS,
     "venues": VENUES,
     "cases": CASES,
     "parties": PARTIES,
+    "sessions": SESSIONS,
 }
 COLUMNS: dict[str, dict[str, Column]] = {s: {c.name: c for c in cols} for s, cols in SHEETS.items()}
 # JSON cells may hold line breaks and tabs (pretty-printed JSON); no other cell may.

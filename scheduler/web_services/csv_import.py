@@ -1,4 +1,4 @@
-"""CSV sheets of facilitators, venues, cases and parties, merged into the stored problem.
+"""CSV sheets of facilitators, venues, cases, parties and sessions, merged into the stored problem.
 
 Each sheet is parsed cell by cell into document records (columns: `csv_columns`), merged
 (by id) into the problem already in the database, and the whole result is validated
@@ -11,6 +11,11 @@ sheets carry no horizon, timezone or policy); an empty cell means "not given" (t
 document's default applies); a row of empty cells is skipped; cases and parties come as
 two sheets (a case needs its parties), and a case's parties are exactly the rows of the
 parties sheet naming it; an id twice in one sheet is refused (not "the last row wins").
+
+Sessions (case journeys): a case's sessions are exactly the rows of the sessions sheet
+naming it, when that sheet is sent and the case is in it or in the cases sheet; without
+a sessions sheet every case keeps the sessions it has (a cases sheet alone does not
+drop them). A sessions sheet may come alone, for cases already imported.
 """
 
 from __future__ import annotations
@@ -206,7 +211,7 @@ def _read_row(
             issues.append(CellIssue(sheet, number, name, problem, value))
             row.bad.add(name)
             continue
-        if sheet == "parties" and name == "case":
+        if column.path == "":  # the parties' and sessions' case column
             row.case = parsed
         else:
             _put(row.record, column.path, parsed)
@@ -267,12 +272,18 @@ def merge_sheets(
             )
         )  # fmt: skip
     doc = json.loads(json.dumps(base))
+    kept = {c.get("id"): c["sessions"] for c in doc.get("cases", []) if "sessions" in c}
     locate: dict[str, _Row] = {}  # document path of a record → its row
     for kind in ("facilitators", "venues", "cases"):
         if kind in parsed:
             _upsert(doc, kind, parsed[kind], locate)
     if "cases" in parsed:
         issues += _attach_parties(doc, parsed["cases"], parsed.get("parties", []), locate)
+    if "sessions" in parsed:
+        issues += _attach_sessions(doc, parsed.get("cases", []), parsed["sessions"], locate)
+    for case in doc.get("cases", []):  # a case re-sent without a sessions sheet keeps them
+        if "sessions" not in case and case.get("id") in kept:
+            case["sessions"] = kept[case["id"]]
     try:
         load_problem(doc)
     except DocumentError as exc:
@@ -285,7 +296,9 @@ def merge_sheets(
     if issues:
         raise SheetError(_dedupe(issues))
     listed: dict[str, Any] = {
-        k: [r.record for r in parsed[k]] for k in ("facilitators", "venues", "cases") if k in parsed
+        k: [r.record for r in parsed[k]]
+        for k in ("facilitators", "venues", "cases", "sessions")
+        if k in parsed
     }
     return doc, listed
 
@@ -349,6 +362,56 @@ def _attach_parties(
     return issues
 
 
+def _attach_sessions(
+    doc: dict[str, Any], case_rows: list[_Row], session_rows: list[_Row], locate: dict[str, _Row]
+) -> list[CellIssue]:
+    """Each case named in the sessions sheet, or sent in the cases sheet, gets exactly the
+    sessions of the rows naming it, in the sheet's order."""
+    issues = []
+    cases = doc.get("cases", [])
+    position = {c.get("id"): i for i, c in enumerate(cases)}
+    touched = {r.record.get("id") for r in case_rows} | {r.case for r in session_rows}
+    for ident in touched:
+        if ident in position:
+            cases[position[ident]]["sessions"] = []
+    # Ids that cases left alone keep: a row reusing one is refused at its own cell.
+    kept = {
+        s.get("id"): c.get("id")
+        for c in cases
+        if c.get("id") not in touched
+        for s in c.get("sessions", [])
+        if isinstance(s, dict)
+    }
+    for row in session_rows:
+        if row.case is None:
+            continue  # its case cell was reported already
+        if row.case not in position:
+            issues.append(
+                CellIssue(
+                    "sessions", row.number, "case",
+                    "names a case that is neither in the cases sheet nor already imported",
+                    row.case,
+                )
+            )  # fmt: skip
+            continue
+        ident = row.record.get("id")
+        if ident in kept:
+            issues.append(
+                CellIssue(
+                    "sessions", row.number, "id",
+                    f"is the id of a session of case {kept[ident]!r}: session ids are unique "
+                    "across all cases",
+                    row.raw.get("id"),
+                )
+            )  # fmt: skip
+            continue
+        i = position[row.case]
+        sessions = cases[i]["sessions"]
+        locate[f"cases[{i}].sessions[{len(sessions)}]"] = row
+        sessions.append(row.record)
+    return issues
+
+
 def _locate(issue: Issue, locate: dict[str, _Row]) -> CellIssue:
     """Turn a document path (cases[3].parties[1].age) into sheet, row, column and value."""
     best = max(
@@ -366,6 +429,9 @@ def _locate(issue: Issue, locate: dict[str, _Row]) -> CellIssue:
     reason = issue.reason
     if row.sheet == "cases" and rest.startswith("parties") and column is None:
         reason = f"its parties (the rows of the parties sheet naming it) {reason}"
+        return CellIssue(row.sheet, row.number, None, reason)
+    if row.sheet == "cases" and rest.startswith("sessions") and column is None:
+        reason = f"its sessions (the rows of the sessions sheet naming it) {reason}"
         return CellIssue(row.sheet, row.number, None, reason)
     if column is None and rest:
         return CellIssue(row.sheet, row.number, None, f"{rest}: {reason}")

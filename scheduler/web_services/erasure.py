@@ -19,7 +19,9 @@ What happens, in the caller's transaction:
    The one exception is a CANCEL queued in step 1 for an event the person did receive:
    their calendar must drop the appointment, so that message keeps its address and
    text until it is sent (choice: the person's interest in not keeping a stale
-   appointment outweighs holding the address a little longer). `scrub_delivered`
+   appointment outweighs holding the address a little longer).
+   Journeys: a home visit's facilitator invites hold the visited party's address; they
+   lose it before the CANCEL is rendered (`scheduler.invites.scrub.forget_home_visits`). `scrub_delivered`
    blanks it once it has gone or failed for good: the outbox runs it for each message
    it marks sent or failed (`scheduler.invites.scrub`), whoever sends, and every later
    erasure runs it over all messages. Mail already handed to the transport
@@ -37,9 +39,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from scheduler.domain import Plan
-from scheduler.invites.content import Sender
+from scheduler.invites.content import Sender, session_key
 from scheduler.invites.outbox import confirm_plan
-from scheduler.invites.scrub import ERASED_NAME, scrub_delivered
+from scheduler.invites.scrub import ERASED_NAME, forget_home_visits, scrub_delivered
 from scheduler.storage.mail_models import InviteState, OutboxMessage
 from scheduler.storage.models import CaseRow, KeepApartRow, PartyRow
 from scheduler.storage.plans import latest_plan, plan_document, save_plan
@@ -84,6 +86,17 @@ def _erase(
         new_plan = _without(
             problem, plan_document(session, confirmed.id), set(party_ids), case_id, outcome
         )
+    # Journeys: the visiting facilitators' invites forget the erased people's address
+    # before the cancellations are rendered from them.
+    forget_home_visits(
+        session,
+        [
+            session_key(c.id, s.id)
+            for c in problem.cases
+            for s in c.sessions
+            if s.party in party_ids
+        ],
+    )
     # Blank the people first: the outbox then sees them as no longer invited.
     for pid in party_ids:
         _blank_party(session, pid, now)
@@ -222,7 +235,9 @@ def _scrub_mail(session: Session, party_ids: list[str]) -> int:
 
 
 # Event fields that identify nobody: kept so the stored state still parses.
-_EVENT_KEEP = {"case_id", "recipient_kind", "recipient_id", "start", "end", "fingerprint"}
+_EVENT_KEEP = {
+    "case_id", "session_id", "recipient_kind", "recipient_id", "start", "end", "fingerprint",
+}  # fmt: skip
 
 
 def _blank_state(state: InviteState) -> None:

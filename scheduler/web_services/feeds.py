@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scheduler import __version__
-from scheduler.domain import Problem
+from scheduler.domain import Plan, Problem
 from scheduler.invites.content import Sender, recipients
 from scheduler.invites.ical import build_calendar
+from scheduler.invites.session_content import session_recipients
 from scheduler.storage.plans import latest_plan, plan_document
 from scheduler.storage.problems import export_problem, has_problem
 from scheduler.storage.web_models import FeedTokenRow
@@ -76,12 +77,12 @@ def feed_calendar(
     # METHOD is not an iTIP message). Emails always carry REQUEST or CANCEL, never PUBLISH.
     cal.add("x-wr-calname", f"{sender.service_name}: my RJ meetings")
     if problem is not None and row is not None:
-        for event in _events(
-            problem, plan_document(session, row.id).meetings, facilitator_id, sender
-        ):
+        plan = plan_document(session, row.id)
+        for event in _events(problem, plan, facilitator_id, sender):
+            what = event.case_id if event.session_id is None else f"session-{event.session_id}"
             one = build_calendar(
                 event,
-                uid=f"feed-{event.case_id}-{facilitator_id}@{sender.domain}",
+                uid=f"feed-{what}-{facilitator_id}@{sender.domain}",
                 sequence=0,
                 method="REQUEST",
                 dtstamp=now,
@@ -92,10 +93,19 @@ def feed_calendar(
     return cal.to_ical()
 
 
-def _events(problem: Problem, meetings, facilitator_id: str, sender: Sender):  # type: ignore[no-untyped-def]
-    for meeting in meetings:
-        if facilitator_id not in meeting.facilitators:
-            continue
-        for event in recipients(problem, meeting, sender):
-            if event.recipient_kind == "facilitator" and event.recipient_id == facilitator_id:
-                yield event
+def _events(problem: Problem, plan: Plan, facilitator_id: str, sender: Sender):  # type: ignore[no-untyped-def]
+    """The facilitator's own events: conferences, then sessions (journeys)."""
+    events = [
+        e
+        for m in plan.meetings
+        if facilitator_id in m.facilitators
+        for e in recipients(problem, m, sender)
+    ] + [
+        e
+        for row in plan.sessions
+        if facilitator_id in row.facilitators
+        for e in session_recipients(problem, row, sender)
+    ]
+    yield from (
+        e for e in events if e.recipient_kind == "facilitator" and e.recipient_id == facilitator_id
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.domain import Meeting, Plan, Problem, Reason
+from scheduler.domain import Meeting, Plan, PlanSession, Problem, Reason
+from scheduler.journey_view import block_span
 
 
 @dataclass
@@ -14,16 +15,33 @@ class CaseState:
     state: str  # scheduled | unscheduled | open
     meeting: Meeting | None = None
     reasons: list[Reason] = field(default_factory=list)
+    sessions: list[PlanSession] = field(default_factory=list)  # journeys, earliest first
+
+    @property
+    def start(self) -> dt.datetime | None:
+        """When the case's plan starts: its conference, else (no conference) its first session."""
+        if self.meeting is not None:
+            return self.meeting.start
+        return self.sessions[0].start if self.sessions else None
 
 
 def case_states(problem: Problem, plan: Plan | None) -> dict[str, CaseState]:
-    """Every case of the problem: scheduled (with its meeting), unscheduled (with reasons) or open."""
+    """Every case of the problem: scheduled (with its meeting), unscheduled (with reasons) or open.
+
+    A case without a conference is scheduled when the plan holds its sessions.
+    """
     meetings = {m.case: m for m in plan.meetings} if plan else {}
     reasons = {u.case: u.reasons for u in plan.unscheduled} if plan else {}
+    sessions: dict[str, list[PlanSession]] = {}
+    for row in sorted(plan.sessions, key=lambda r: r.start) if plan else []:
+        sessions.setdefault(row.case, []).append(row)
     out = {}
     for case in problem.cases:
+        mine = sessions.get(case.id, [])
         if case.id in meetings:
-            out[case.id] = CaseState(case.id, "scheduled", meeting=meetings[case.id])
+            out[case.id] = CaseState(case.id, "scheduled", meeting=meetings[case.id], sessions=mine)
+        elif not case.conference and mine:
+            out[case.id] = CaseState(case.id, "scheduled", sessions=mine)
         elif case.id in reasons:
             out[case.id] = CaseState(case.id, "unscheduled", reasons=list(reasons[case.id]))
         else:
@@ -51,15 +69,11 @@ class Block:
     status: str
 
 
-DAY_FROM, DAY_TO = 7 * 60, 21 * 60  # the visible part of a day on the timeline
-
-
 def week_blocks(
     problem: Problem, meetings: list[Meeting], monday: dt.date, *, staff: bool = True
 ) -> dict[dt.date, list[Block]]:
     """The week's meetings as blocks per day (facilitators' on-site window when `staff`)."""
     days = {monday + dt.timedelta(days=i): [] for i in range(7)}  # type: dict[dt.date, list[Block]]
-    span = DAY_TO - DAY_FROM
     for m in meetings:
         start, end = (
             (m.facilitators_on_site.start, m.facilitators_on_site.end)
@@ -68,10 +82,10 @@ def week_blocks(
         )
         if start.date() not in days:
             continue
-        a = max(DAY_FROM, start.hour * 60 + start.minute)
-        b = min(DAY_TO, end.hour * 60 + end.minute if end.date() == start.date() else DAY_TO)
+        top, height = block_span(start, end)
         case = problem.case_by_id.get(m.case)
         reference = case.reference if case else m.case
+        venue = problem.venue_by_id.get(m.venue)
         days[start.date()].append(
             Block(
                 case_id=m.case,
@@ -79,9 +93,9 @@ def week_blocks(
                 day=start.date(),
                 start=start.strftime("%H:%M"),
                 end=end.strftime("%H:%M"),
-                top=100 * (a - DAY_FROM) / span,
-                height=max(4.0, 100 * (b - a) / span),
-                label=f"{reference} · {m.venue}/{m.room}",
+                top=top,
+                height=height,
+                label=f"{reference} · {venue.name if venue else m.venue}, room {m.room}",
                 status=m.status,
             )
         )

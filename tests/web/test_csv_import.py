@@ -197,7 +197,9 @@ def hostile_sheet(draw, sheet: str) -> str:  # type: ignore[no-untyped-def]
     names = [c.name for c in SHEETS[sheet]]
     header = draw(st.lists(st.sampled_from([*names, "bogus", ""]), min_size=0, max_size=8))
     if draw(st.booleans()):
-        header = ["id", *header] if sheet != "parties" else ["case", "id", *header]
+        header = (
+            ["id", *header] if sheet not in ("parties", "sessions") else ["case", "id", *header]
+        )
     rows = draw(st.lists(st.lists(CELL, max_size=len(header) + 2), max_size=5))
     out = io.StringIO()
     writer = csv.writer(out)
@@ -213,7 +215,7 @@ def hostile_sheet(draw, sheet: str) -> str:  # type: ignore[no-untyped-def]
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dictionaries(
-        st.sampled_from(["facilitators", "venues", "cases", "parties"]),
+        st.sampled_from(["facilitators", "venues", "cases", "parties", "sessions"]),
         st.just(None),
         min_size=1,
     ).flatmap(lambda d: st.fixed_dictionaries({k: hostile_sheet(k) for k in d}))
