@@ -157,6 +157,9 @@ class MessageCounts:
     def of(self, kind: str, action: str) -> int:
         return self.counts[(kind, action)]
 
+    def kind_total(self, kind: str) -> int:
+        return sum(n for (k, _), n in self.counts.items() if k == kind)
+
     def action_total(self, action: str) -> int:
         return sum(n for (_, a), n in self.counts.items() if a == action)
 

@@ -35,7 +35,7 @@ def run_replan_request(
     A request already done (a redelivered message) is left alone and keeps its plan.
     """
     row = requests.mark_running(engine, request_id, now=now, message="re-planning")
-    if row.status == "done":
+    if row.status in ("done", "cancelled"):
         return row.plan_id
     run_date = now.astimezone(dt.UTC).date() if now.tzinfo else now.date()
     solution = solve_replan(
@@ -45,6 +45,8 @@ def run_replan_request(
         requests.fail(engine, request_id, error=NO_CONFIRMED_PLAN, now=now)
         return None
     plan = solution.plan
+    if requests.is_cancelled(engine, request_id):
+        return None  # cancelled while it solved: no draft
     with transaction(engine) as session:
         plan_id = save_plan(session, plan, kind="replan", created_at=now)
     changes = describe_changes(solution.confirmed, plan)
