@@ -337,7 +337,7 @@ class ChangesNotAcknowledged(Exception):
 
     def __str__(self) -> str:
         n = len(self.meetings)
-        named = "; ".join(_said(c) for c in self.meetings)
+        named = "; ".join(said(c) for c in self.meetings)
         why = (
             "the acknowledgement given is out of date (the plans changed since the page was read)"
             if self.stale
@@ -357,7 +357,7 @@ class ChangesNotAcknowledged(Exception):
         }
 
 
-def _said(c: Change) -> str:
+def said(c: Change) -> str:
     if c.kind == "dropped" or c.after is None:
         assert c.before is not None
         return f"{c.reference} on {c.before.when} at {c.before.venue} cancelled"

@@ -145,3 +145,26 @@ def test_the_checker_still_refuses_first(engine: Engine) -> None:
     with pytest.raises(PlanRejected), transaction(engine) as session:
         confirm_reviewed(session, bad, now=NOW, sender=SENDER, acknowledged=True)
     assert outbox(engine) == before
+
+
+def test_cli_confirm_names_the_moved_meetings_and_needs_accept_changes(
+    cli_env: str, engine: Engine
+) -> None:
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    first, second = store(engine, example_plan(), moved_and_dropped())
+    assert CliRunner().invoke(cli, ["confirm", "--plan", str(first)]).exit_code == 0
+    before = outbox(engine)
+    refused = CliRunner().invoke(cli, ["confirm", "--plan", str(second)])
+    assert refused.exit_code == 1, refused.output
+    problem = example_problem()
+    assert f"{problem.case_by_id['C6'].reference} moved from" in refused.output
+    assert f"{problem.case_by_id['C7'].reference} on" in refused.output
+    assert "--accept-changes" in refused.output and "Traceback" not in refused.output
+    assert outbox(engine) == before
+    done = CliRunner().invoke(cli, ["confirm", "--plan", str(second), "--accept-changes"])
+    assert done.exit_code == 0, done.output
+    assert f"plan {second} confirmed" in done.output
+    assert outbox(engine) > before
