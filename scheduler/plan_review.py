@@ -36,8 +36,12 @@ from scheduler.invites.content import Sender
 from scheduler.invites.outbox import QueueSummary, confirm_plan, preview_invites
 from scheduler.jobs.replan_problem import describe_changes
 from scheduler.storage.models import PlanRow
-from scheduler.storage.plans import confirmed_meetings, get_plan_or_raise, latest_plan
-from scheduler.storage.plans import plan_document
+from scheduler.storage.plans import (
+    confirmed_meetings,
+    get_plan_or_raise,
+    latest_plan,
+    plan_document,
+)
 from scheduler.storage.problems import export_problem
 from scheduler.wording import humanise, reason_words, when
 
@@ -203,6 +207,14 @@ class Review:
         return [*self.changes["moved"], *self.changes["dropped"]]
 
     @property
+    def disrupted_verb(self) -> str:
+        """'move', 'be cancelled' or 'move or be cancelled', as `disrupted` holds."""
+        kinds = {c.kind for c in self.disrupted}
+        return {frozenset({"moved"}): "move", frozenset({"dropped"}): "be cancelled"}.get(
+            frozenset(kinds), "move or be cancelled"
+        )
+
+    @property
     def acknowledgement(self) -> str | None:
         """The token a coordinator sends back to accept `disrupted` (None: nothing to accept)."""
         if not self.disrupted:
@@ -288,7 +300,7 @@ def _unscheduled(problem: Problem, plan: Plan) -> list[UnscheduledView]:
     for u in plan.unscheduled:
         case = problem.case_by_id.get(u.case)
         reasons = [
-            ReasonView(r.code, reason_words(r.code), humanise(r.message, problem, None))
+            ReasonView(r.code, reason_words(r.code), humanise(r.message, problem, parties=False))
             for r in u.reasons
         ]
         out.append(

@@ -14,6 +14,7 @@ stay in the title and the small print. No party's personal data appears.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,9 +43,15 @@ class TimelineBlock:
     change: str = ""  # new | moved | restaffed | adjusted, on a draft's timeline
 
     @property
+    def said(self) -> str:
+        """The status and change in words."""
+        if self.status == "was":
+            return "in the confirmed plan; moved or cancelled by this one"
+        return f"{self.status}, {self.change}" if self.change else self.status
+
+    @property
     def title(self) -> str:
-        extra = f", {self.change}" if self.change else ""
-        return f"{self.reference} ({self.case_id}), {self.start}–{self.end}, {self.detail}, {self.status}{extra}"
+        return f"{self.reference} ({self.case_id}), {self.start}–{self.end}, {self.detail} ({self.said})"
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,10 @@ class Timeline:
     def has_changes(self) -> bool:
         return any(b.change for r in self.rows for c in r.cells for b in c)
 
+    @property
+    def has_was(self) -> bool:
+        return any(b.status == "was" for r in self.rows for c in r.cells for b in c)
+
 
 def build_timeline(
     problem: Problem,
@@ -87,9 +98,11 @@ def build_timeline(
     by: By = "venue",
     statuses: dict[str, str] | None = None,
     changes: dict[str, str] | None = None,
+    was: Sequence[Meeting] = (),
 ) -> Timeline:
     """The plan as one picture. `statuses`: case → status to show (default the meeting's);
-    `changes`: case → how the meeting differs from the confirmed plan (a draft's review)."""
+    `changes`: case → how the meeting differs from the confirmed plan (a draft's review);
+    `was`: confirmed meetings the plan moves or drops, drawn where they were (greyed)."""
     start, end = problem.horizon.start, problem.horizon.end
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     index = {d: i for i, d in enumerate(days)}
@@ -115,7 +128,8 @@ def build_timeline(
     def rows_of(m: Meeting) -> list[str]:
         return [m.venue] if by == "venue" else m.facilitators
 
-    for m in sorted(plan.meetings, key=lambda m: m.start):
+    drawn = [(m, False) for m in plan.meetings] + [(m, True) for m in was]
+    for m, old in sorted(drawn, key=lambda mo: mo[0].start):
         i = index.get(m.start.date())
         if i is None:
             continue  # outside the horizon (a pinned meeting from before it)
@@ -134,8 +148,8 @@ def build_timeline(
                 TimelineBlock(
                     case_id=m.case, reference=case.reference if case else m.case,
                     start=f"{m.start:%H:%M}", end=f"{m.end:%H:%M}",
-                    status=statuses.get(m.case, m.status), detail=detail,
-                    change=changes.get(m.case, ""),
+                    status="was" if old else statuses.get(m.case, m.status), detail=detail,
+                    change="" if old else changes.get(m.case, ""),
                 )
             )  # fmt: skip
     rows = [TimelineRow(k, names[k], grid[k]) for k in keys if k in grid]
@@ -154,18 +168,21 @@ def build_timeline(
     return Timeline(by, days, rows, idle=len(keys) - len(rows), unscheduled=unscheduled)
 
 
-def render_timeline(timeline: Timeline, *, links: bool = True) -> str:
-    """The timeline as an HTML fragment (style it with `TIMELINE_CSS`)."""
-    return _FRAGMENT.render(t=timeline, links=links, short_day=short_day, months=_MONTHS)
+def render_timeline(timeline: Timeline, *, links: bool = True, unscheduled: bool = True) -> str:
+    """The timeline as an HTML fragment (style it with `TIMELINE_CSS`): blocks link to
+    their case pages when `links`; the unscheduled cases are listed under it when asked."""
+    return _FRAGMENT.render(
+        t=timeline, links=links, unscheduled=unscheduled, short_day=short_day, months=_MONTHS
+    )
 
 
 TIMELINE_CSS = """
-.tl{--day:minmax(1.7rem,1fr);overflow-x:auto;max-width:100%;border:1px solid #d5d9e0;border-radius:6px;background:#fff}
-.tl-grid{display:grid;grid-template-columns:minmax(9rem,13rem) repeat(var(--days),var(--day));min-width:calc(11rem + var(--days) * 1.7rem)}
+.tl{--day:minmax(1.3rem,1fr);overflow-x:auto;max-width:100%;border:1px solid #d5d9e0;border-radius:6px;background:#fff}
+.tl-grid{display:grid;grid-template-columns:minmax(8rem,12rem) repeat(var(--days),var(--day));min-width:calc(8rem + var(--days) * 1.3rem)}
 .tl-head,.tl-row{display:contents}
 .tl-corner,.tl-day,.tl-name,.tl-cell{border-bottom:1px solid #e3e6ea;padding:2px}
 .tl-corner,.tl-name{position:sticky;left:0;background:#fff;z-index:1;border-right:1px solid #d5d9e0}
-.tl-day{font-size:.7rem;text-align:center;color:#333;line-height:1.1}
+.tl-day{font-size:.65rem;text-align:center;color:#333;line-height:1.1}
 .tl-day.mon,.tl-cell.mon{border-left:2px solid #9aa5b1}
 .tl-day.we,.tl-cell.we{background:#f3f4f6}
 .tl-name{font-size:.8rem;font-weight:600;margin:0;overflow-wrap:anywhere}
@@ -173,11 +190,12 @@ TIMELINE_CSS = """
 .tl-cell{min-height:1.6rem}
 .tl-cell ul{list-style:none;margin:0;padding:0}
 .tl-date,.tl-long{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.tl-b{display:block;margin:1px 0;padding:1px 2px;border-radius:3px;font-size:.65rem;line-height:1.2;text-align:center;
+.tl-b{display:block;margin:1px 0;padding:1px 1px;border-radius:3px;font-size:.6rem;line-height:1.2;text-align:center;
   color:#1a1a1a;text-decoration:none;background:#dbe8f7;border-left:3px solid #0b4f9c}
 .tl-b.confirmed{background:#dff3e4;border-left-color:#1e6b34}
 .tl-b.pinned{background:#fde8e8;border-left-color:#a4161a}
 .tl-b.new,.tl-b.moved,.tl-b.restaffed,.tl-b.adjusted{outline:2px dashed #8a4b00;outline-offset:-2px}
+.tl-b.was{background:#fff;color:#555;border-left-color:#767676;outline:1px dashed #767676;outline-offset:-1px;text-decoration:line-through}
 a.tl-b:hover,a.tl-b:focus-visible{text-decoration:underline}
 .tl-legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.5rem 0;font-size:.85rem}
 .tl-legend .tl-b{display:inline-block;width:2.2rem}
@@ -205,6 +223,7 @@ _FRAGMENT = _ENV.from_string(
 <li><span class="tl-b confirmed">&nbsp;</span> confirmed</li>
 <li><span class="tl-b pinned">&nbsp;</span> pinned</li>
 {% if t.has_changes %}<li><span class="tl-b proposed new">&nbsp;</span> new or changed against the confirmed plan</li>{% endif %}
+{% if t.has_was %}<li><span class="tl-b was">&nbsp;</span> where a moved or cancelled confirmed meeting was</li>{% endif %}
 </ul>
 <div class="tl" role="region" aria-label="{{ 'Venues' if t.by == 'venue' else 'Facilitators' }} from {{ short_day(t.days[0]) }} to {{ short_day(t.days[-1]) }}" tabindex="0" style="--days: {{ t.days|length }}">
 <div class="tl-grid">
@@ -217,7 +236,7 @@ _FRAGMENT = _ENV.from_string(
 {% for cell in row.cells %}{% set d = t.days[loop.index0] %}
 <div class="tl-cell{% if not cell %} empty{% endif %}{% if d.weekday() == 0 %} mon{% endif %}{% if d.weekday() >= 5 %} we{% endif %}">
 {% if cell %}<span class="tl-date">{{ short_day(d) }}</span><ul>
-{% for b in cell %}<li>{% if links %}<a href="/cases/{{ b.case_id }}"{% else %}<span{% endif %} class="tl-b {{ b.status }} {{ b.change }}" title="{{ b.title }}"><span class="tl-short" aria-hidden="true">{{ b.start[:2] }}</span><span class="tl-long">{{ b.start }}–{{ b.end }} {{ b.reference }}, {{ b.detail }} ({{ b.status }}{% if b.change %}, {{ b.change }}{% endif %})</span>{% if links %}</a>{% else %}</span>{% endif %}</li>
+{% for b in cell %}<li>{% if links %}<a href="/cases/{{ b.case_id }}"{% else %}<span{% endif %} class="tl-b {{ b.status }} {{ b.change }}" title="{{ b.title }}"><span class="tl-short" aria-hidden="true">{{ b.start[:2] }}</span><span class="tl-long">{{ b.start }}–{{ b.end }} {{ b.reference }}, {{ b.detail }} ({{ b.said }})</span>{% if links %}</a>{% else %}</span>{% endif %}</li>
 {% endfor %}</ul>{% endif %}
 </div>
 {% endfor %}
@@ -226,9 +245,11 @@ _FRAGMENT = _ENV.from_string(
 </div>
 </div>
 {% if t.idle %}<p class="muted">{{ t.idle }} {{ 'venue' if t.by == 'venue' else 'facilitator' }}{{ "" if t.idle == 1 else "s" }} with no meeting in this plan {{ "is" if t.idle == 1 else "are" }} not drawn.</p>{% endif %}
+{% if unscheduled %}
 <h3>Unscheduled cases ({{ t.unscheduled|length }})</h3>
 {% if t.unscheduled %}<ul class="tl-unscheduled">
 {% for u in t.unscheduled %}<li>{% if links %}<a href="/cases/{{ u.case_id }}">{{ u.reference }}</a>{% else %}{{ u.reference }}{% endif %} <span class="muted">({{ u.case_id }}, priority {{ u.priority }})</span>: {{ u.why }} <small>{{ u.codes|join(", ") }}</small></li>
 {% endfor %}</ul>{% else %}<p>None: every case is scheduled.</p>{% endif %}
+{% endif %}
 """
 )

@@ -1,7 +1,8 @@
-"""A one-page HTML report of a plan: summary, unscheduled cases, and week-by-week timelines.
+"""A one-page HTML report of a plan: summary, unscheduled cases, the whole plan as one
+picture (`scheduler.plan_timeline`, as in the web app), and week-by-week timelines.
 
-Pure: takes the problem and the plan, returns HTML. It names cases by id and reference
-and people by facilitator name only; no party's personal data appears in it.
+Pure: takes the problem and the plan, returns HTML. It names cases by reference (id as
+small print), venues and facilitators by name; no party's personal data appears in it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, select_autoescape
 
 from scheduler.domain import Meeting, Plan, Problem
+from scheduler.plan_timeline import TIMELINE_CSS, build_timeline, render_timeline
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -67,19 +69,29 @@ def render_report(problem: Problem, plan: Plan) -> str:
     venues = problem.venue_by_id
     cases = problem.case_by_id
 
+    def ref(case_id: str) -> str:
+        return cases[case_id].reference if case_id in cases else case_id
+
     def fac_label(m: Meeting, key: str) -> str:
         role = "lead" if key == m.lead else "co"
-        return f"{m.case} · {venues[m.venue].name if m.venue in venues else m.venue} ({role})"
+        return f"{ref(m.case)} · {venues[m.venue].name if m.venue in venues else m.venue} ({role})"
 
     def venue_label(m: Meeting, key: str) -> str:
-        return f"{m.case} · room {m.room}"
+        lead = facs[m.lead].name if m.lead in facs else m.lead
+        return f"{ref(m.case)} · room {m.room} · {lead}"
 
     by_fac = _grid(problem, plan.meetings, lambda m: m.facilitators, fac_label)
     by_venue = _grid(problem, plan.meetings, lambda m: [m.venue], venue_label)
     reasons = Counter(r.code for u in plan.unscheduled for r in u.reasons[:1])
+    whole = {
+        by: render_timeline(build_timeline(problem, plan, by=by), links=False, unscheduled=False)  # type: ignore[arg-type]
+        for by in ("venue", "facilitator")
+    }
     return _TEMPLATE.render(
         problem=problem,
         plan=plan,
+        whole=whole,
+        timeline_css=TIMELINE_CSS,
         weeks=_weeks(problem),
         by_fac=by_fac,
         by_venue=by_venue,
@@ -110,6 +122,9 @@ th{background:#e8eef6}
 .b{display:block;margin:.1rem 0;padding:.1rem .25rem;border-radius:3px;background:#dbeafe;border-left:3px solid #1d4ed8}
 .b.confirmed{background:#dcfce7;border-left-color:#15803d}.b.pinned{background:#fef3c7;border-left-color:#b45309}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+.muted{color:#555}
+.tl table,.tl th{min-width:0}
+{{ timeline_css|safe }}
 </style></head><body>
 <header><h1>Allocation report: {{ problem.name }}</h1>
 <p>Horizon {{ problem.horizon.start }} to {{ problem.horizon.end }} ({{ problem.timezone }}).</p></header>
@@ -131,6 +146,11 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 <td>{% for r in u.reasons %}<strong>{{ r.code }}</strong>: {{ r.message }}{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>
 {% endfor %}</tbody></table></div></section>
 {% endif %}
+<section aria-labelledby="whole"><h2 id="whole">The whole plan: venues</h2>
+{{ whole["venue"]|safe }}
+<h2>The whole plan: facilitators</h2>
+{{ whole["facilitator"]|safe }}
+</section>
 {% for title, grid, name in [("Facilitators", by_fac, fac_name), ("Venues", by_venue, venue_name)] %}
 <section aria-labelledby="t{{ loop.index }}"><h2 id="t{{ loop.index }}">Week by week: {{ title|lower }}</h2>
 {% for week in weeks %}{% set rows = grid.get(week, {}) %}

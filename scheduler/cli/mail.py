@@ -16,9 +16,8 @@ from scheduler.cli.jobs import then_what
 from scheduler.invites.confirm_check import record_rejection
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import PlanRejected, send_due
-from scheduler.plan_review import ChangesNotAcknowledged, confirm_reviewed
-from scheduler.plan_review import said
 from scheduler.invites.transports import transport_from_settings
+from scheduler.plan_review import ChangesNotAcknowledged, confirm_reviewed, said
 from scheduler.settings import get_settings
 from scheduler.storage.db import session_factory
 from scheduler.storage.plans import PlanNotFoundError, latest_plan

@@ -130,7 +130,9 @@ class InviteStep:
         return self.key[2]
 
 
-def diff_invites(states: dict[Key, InviteState], wanted: dict[Key, EventContent]) -> list[InviteStep]:
+def diff_invites(
+    states: dict[Key, InviteState], wanted: dict[Key, EventContent]
+) -> list[InviteStep]:
     """What confirming a plan whose invites are `wanted` would queue, in queuing order.
 
     Pure (reads `states`, changes nothing): `queue_invites` carries the steps out, and a
@@ -203,7 +205,8 @@ def queue_invites(
             _request(session, summary, state, event, make_uid(sender), 0, now, sender)
             summary.requests += 1
         elif step.action == "update":
-            assert state is not None and event is not None
+            assert state is not None
+            assert event is not None
             previous = EventContent.from_dict(state.event)
             _request(
                 session, summary, state, event, state.uid, state.sequence + 1, now, sender,

@@ -28,7 +28,16 @@ def create_app(
 ) -> FastAPI:
     """Build the app; migrates the database to the newest schema unless told not to."""
     from scheduler.web import (
-        audit, auth, cases, feeds, imports, jobs, pages, people, plans, review,
+        audit,
+        auth,
+        cases,
+        feeds,
+        imports,
+        jobs,
+        pages,
+        people,
+        plans,
+        review,
     )  # fmt: skip
 
     settings = settings or get_settings()

@@ -22,9 +22,8 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
-from starlette.responses import Response
-
 from sqlalchemy import select
+from starlette.responses import Response
 
 from scheduler.jobs import requests
 from scheduler.storage.models import PlanRequest

@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from scheduler.storage.mail_models import OutboxMessage
 from scheduler.storage.models import PlanRow
-from scheduler.storage.problems import has_problem
 from scheduler.storage.plans import latest_plan
+from scheduler.storage.problems import has_problem
 from scheduler.web.common import shown_plan
 from scheduler.web.deps import Page
 from scheduler.web.jobs import active_jobs, job_out

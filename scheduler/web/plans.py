@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
 from scheduler.invites.outbox import PlanRejected, send_due
-from scheduler.plan_review import ChangesNotAcknowledged
 from scheduler.invites.transports import transport_from_settings
+from scheduler.plan_review import ChangesNotAcknowledged
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import PlanNotFoundError, plan_document
 from scheduler.web.common import is_json, json_body
@@ -72,7 +72,9 @@ async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
     ):
         acknowledged = (await request.form()).get("acknowledge")
     if acknowledged is not None and not isinstance(acknowledged, str):
-        raise HTTPException(422, "acknowledge must be the acknowledgement text of the plan's changes")
+        raise HTTPException(
+            422, "acknowledge must be the acknowledgement text of the plan's changes"
+        )
     try:
         done = confirm_knowingly(ctx, plan_id, acknowledged)
     except PlanRejected as exc:  # audited by confirm_knowingly

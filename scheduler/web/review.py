@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from scheduler.domain import Meeting
 from scheduler.invites.confirm_check import PlanRejected, audit_rejection
 from scheduler.invites.content import Sender
 from scheduler.plan_review import (
@@ -28,8 +29,8 @@ from scheduler.plan_review import (
     review,
     shown_status,
 )
-from scheduler.plan_timeline import TIMELINE_CSS, build_timeline, render_timeline
-from scheduler.storage.plans import PlanNotFoundError, plan_document
+from scheduler.plan_timeline import TIMELINE_CSS, By, build_timeline, render_timeline
+from scheduler.storage.plans import PlanNotFoundError, confirmed_meetings, plan_document
 from scheduler.storage.problems import NoProblemError
 from scheduler.web.deps import Ctx, Page, Read, Write, client_of
 from scheduler.web.templating import render
@@ -121,18 +122,29 @@ async def confirm_form(plan_id: int, request: Request, ctx: Write) -> Response:
 
 @router.get("/plans/{plan_id}/timeline", include_in_schema=False)
 def timeline_page(plan_id: int, ctx: Page, by: str = "venue") -> Response:
-    if by not in ("venue", "facilitator"):
-        by = "venue"
+    rows: By = "facilitator" if by == "facilitator" else "venue"
     r = _review(ctx, plan_id)
     plan = plan_document(ctx.session, plan_id)
     statuses = {m.case: shown_status(r.status, m.status) for m in plan.meetings}
-    changes = (
-        {c.case_id: c.kind for k in ("new", "moved", "restaffed", "adjusted") for c in r.changes[k]}
-        if r.status != "confirmed" and r.confirmed_plan_id is not None
-        else {}
+    changes: dict[str, str] = {}
+    was: list[Meeting] = []
+    if r.status != "confirmed" and r.confirmed_plan_id is not None:
+        changes = {
+            c.case_id: c.kind
+            for k in ("new", "moved", "restaffed", "adjusted")
+            for c in r.changes[k]
+        }
+        gone = {c.case_id for c in r.disrupted}
+        was = [m for m in confirmed_meetings(ctx.session) if m.case in gone]
+    timeline = build_timeline(
+        r.problem,
+        plan,
+        by=rows,
+        statuses=statuses,
+        changes=changes,
+        was=was,
     )
-    timeline = build_timeline(r.problem, plan, by=by, statuses=statuses, changes=changes)  # type: ignore[arg-type]
     return render(
-        ctx.request, "plan_timeline.html", r=r, by=by, timeline_html=render_timeline(timeline),
+        ctx.request, "plan_timeline.html", r=r, by=rows, timeline_html=render_timeline(timeline),
         timeline_css=TIMELINE_CSS,
     )  # fmt: skip

@@ -9,10 +9,11 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from scheduler.wording import reason_words
+from scheduler.wording import humanise, reason_words
 
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 templates.env.globals["reason_words"] = reason_words
+templates.env.globals["humanise"] = humanise
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:

@@ -26,7 +26,9 @@ from tests.invites.helpers import NOW, SENDER, example_plan, example_problem, sh
 def moved_and_dropped() -> Plan:
     def edit(doc: dict[str, Any]) -> None:
         doc["meetings"] = [
-            shift_days(m, 7) if m["case"] == "C6" else m for m in doc["meetings"] if m["case"] != "C7"
+            shift_days(m, 7) if m["case"] == "C6" else m
+            for m in doc["meetings"]
+            if m["case"] != "C7"
         ]
         doc["unscheduled"].append(
             {"case": "C7", "reasons": [{"code": "CAPACITY", "message": "taken by others"}]}
@@ -59,7 +61,8 @@ def test_a_first_plan_is_all_new_and_needs_no_acknowledgement(engine: Engine) ->
         r = review(session, first, SENDER)
         assert r.confirmed_plan_id is None
         assert len(r.changes["new"]) == len(r.meetings) == 8
-        assert r.disrupted == [] and r.acknowledgement is None
+        assert r.disrupted == []
+        assert r.acknowledgement is None
         assert r.messages.action_total("request") == r.messages.total
         expected = r.messages.total
         done = confirm_reviewed(session, first, now=NOW, sender=SENDER)
@@ -75,7 +78,8 @@ def test_names_not_ids_and_true_statuses(engine: Engine) -> None:
         assert m.lead == problem.facilitator_by_id["F4"].name
         assert m.venue == problem.venue_by_id["V3"].name
         assert m.reference == problem.case_by_id["C7"].reference
-        assert r.unscheduled and all(u.reasons[0].words for u in r.unscheduled)
+        assert r.unscheduled
+        assert all(u.reasons[0].words for u in r.unscheduled)
     assert shown_status("confirmed", "proposed") == "confirmed"
     assert shown_status("draft", "proposed") == "proposed"
     assert shown_status("confirmed", "pinned") == "pinned"
@@ -92,7 +96,9 @@ def test_moved_and_dropped_confirmed_meetings_need_the_acknowledgement(engine: E
         assert [c.case_id for c in r.changes["dropped"]] == ["C7"]
         assert len(r.changes["unchanged"]) == 6
         moved = r.changes["moved"][0]
-        assert moved.before and moved.after and moved.after.start > moved.before.start
+        assert moved.before
+        assert moved.after
+        assert moved.after.start > moved.before.start
         assert {c.case_id for c in r.disrupted} == {"C6", "C7"}
         token = r.acknowledgement
         assert token
@@ -119,9 +125,11 @@ def test_the_preview_counts_equal_what_confirming_queues(engine: Engine, ack: ob
     with transaction(engine) as session:
         r = review(session, second, SENDER)
         m = r.messages
-        assert m.action_total("cancel") > 0 and m.action_total("update") > 0
+        assert m.action_total("cancel") > 0
+        assert m.action_total("update") > 0
         # The dropped meeting's facilitators and parties are told; so are the moved one's.
-        assert m.of("facilitator", "cancel") >= 1 and m.of("victim", "update") >= 1
+        assert m.of("facilitator", "cancel") >= 1
+        assert m.of("victim", "update") >= 1
         done = confirm_reviewed(
             session, second, now=NOW, sender=SENDER,
             acknowledged=r.acknowledgement if ack == "token" else True,
@@ -162,7 +170,8 @@ def test_cli_confirm_names_the_moved_meetings_and_needs_accept_changes(
     problem = example_problem()
     assert f"{problem.case_by_id['C6'].reference} moved from" in refused.output
     assert f"{problem.case_by_id['C7'].reference} on" in refused.output
-    assert "--accept-changes" in refused.output and "Traceback" not in refused.output
+    assert "--accept-changes" in refused.output
+    assert "Traceback" not in refused.output
     assert outbox(engine) == before
     done = CliRunner().invoke(cli, ["confirm", "--plan", str(second), "--accept-changes"])
     assert done.exit_code == 0, done.output
