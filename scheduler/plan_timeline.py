@@ -182,7 +182,7 @@ TIMELINE_CSS = """
 .tl-head,.tl-row{display:contents}
 .tl-corner,.tl-day,.tl-name,.tl-cell{border-bottom:1px solid #e3e6ea;padding:2px}
 .tl-corner,.tl-name{position:sticky;left:0;background:#fff;z-index:1;border-right:1px solid #d5d9e0}
-.tl-day{font-size:.65rem;text-align:center;color:#333;line-height:1.1}
+.tl-day{font-size:.65rem;text-align:center;color:#333;line-height:1.1;white-space:nowrap}
 .tl-day.mon,.tl-cell.mon{border-left:2px solid #9aa5b1}
 .tl-day.we,.tl-cell.we{background:#f3f4f6}
 .tl-name{font-size:.8rem;font-weight:600;margin:0;overflow-wrap:anywhere}
@@ -190,7 +190,7 @@ TIMELINE_CSS = """
 .tl-cell{min-height:1.6rem}
 .tl-cell ul{list-style:none;margin:0;padding:0}
 .tl-date,.tl-long{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.tl-b{display:block;margin:1px 0;padding:1px 1px;border-radius:3px;font-size:.6rem;line-height:1.2;text-align:center;
+.tl-b{display:block;margin:1px 0;padding:1px 1px;border-radius:3px;font-size:.6rem;line-height:1.2;text-align:center;white-space:nowrap;overflow:hidden;
   color:#1a1a1a;text-decoration:none;background:#dbe8f7;border-left:3px solid #0b4f9c}
 .tl-b.confirmed{background:#dff3e4;border-left-color:#1e6b34}
 .tl-b.pinned{background:#fde8e8;border-left-color:#a4161a}
@@ -210,7 +210,7 @@ a.tl-b:hover,a.tl-b:focus-visible{text-decoration:underline}
   .tl-cell.empty{display:none}
   .tl-cell.mon,.tl-cell.we{border:0;background:none}
   .tl-date{position:static;width:auto;height:auto;clip:auto;font-weight:600;font-size:.85rem}
-  .tl-b{text-align:left;font-size:.85rem;padding:.2rem .4rem}
+  .tl-b{text-align:left;font-size:.85rem;padding:.2rem .4rem;white-space:normal}
   .tl-long{position:static;width:auto;height:auto;clip:auto;white-space:normal}
   .tl-short{display:none}
 }

@@ -15,6 +15,7 @@ from jinja2 import Environment, select_autoescape
 
 from scheduler.domain import Meeting, Plan, Problem
 from scheduler.plan_timeline import TIMELINE_CSS, build_timeline, render_timeline
+from scheduler.wording import reason_words
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -100,6 +101,7 @@ def render_report(problem: Problem, plan: Plan) -> str:
         reference=lambda c: cases[c].reference if c in cases else c,
         priority=lambda c: cases[c].priority if c in cases else "",
         reasons=sorted(reasons.items()),
+        words=reason_words,
         days=DAY_NAMES,
         timedelta=dt.timedelta,
     )
@@ -121,7 +123,8 @@ th,td{border:1px solid #9a9a9a;padding:.25rem .4rem;vertical-align:top;text-alig
 th{background:#e8eef6}
 .b{display:block;margin:.1rem 0;padding:.1rem .25rem;border-radius:3px;background:#dbeafe;border-left:3px solid #1d4ed8}
 .b.confirmed{background:#dcfce7;border-left-color:#15803d}.b.pinned{background:#fef3c7;border-left-color:#b45309}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}
+dd{margin:0;overflow-wrap:anywhere}
 .muted{color:#555}
 .tl table,.tl th{min-width:0}
 {{ timeline_css|safe }}
@@ -143,7 +146,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 <section aria-labelledby="unscheduled"><h2 id="unscheduled">Unscheduled cases</h2>
 <div class="scroll"><table><thead><tr><th scope="col">Case</th><th scope="col">Reference</th><th scope="col">Priority</th><th scope="col">Why</th></tr></thead><tbody>
 {% for u in plan.unscheduled %}<tr><td>{{ u.case }}</td><td>{{ reference(u.case) }}</td><td>{{ priority(u.case) }}</td>
-<td>{% for r in u.reasons %}<strong>{{ r.code }}</strong>: {{ r.message }}{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>
+<td>{% for r in u.reasons %}<strong>{{ words(r.code)|capitalize }}</strong>: {{ r.message }} <small>{{ r.code }}</small>{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>
 {% endfor %}</tbody></table></div></section>
 {% endif %}
 <section aria-labelledby="whole"><h2 id="whole">The whole plan: venues</h2>
