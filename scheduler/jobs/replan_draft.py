@@ -2,7 +2,7 @@
 
 Choice (written down in docs/web.md too): the nightly job and `rjsched replan`
 confirm their plan at once (nobody is there to review it at 03:30), but a coordinator
-who presses "Re-plan (keep confirmed)" is at the screen, so the job leaves a *draft*
+who runs a re-plan from the dashboard (the default once a plan is confirmed) is at the screen, so the job leaves a *draft*
 for them to review and confirm; nothing is sent until they do. It does not claim the
 date's nightly run (`replan_runs`): a coordinator may re-plan as often as they like,
 and the night still runs.
