@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from scheduler.jobs import requests
@@ -195,3 +197,57 @@ def test_the_default_run_re_plans_once_something_is_confirmed(
         ).status_code
         == 400
     )
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def test_hostile_bodies_get_clear_refusals_never_a_5xx(app_client: Any) -> None:
+    """Any JSON (or broken bytes) to confirm, jobs and the timeline: 4xx, nothing queued."""
+    app, client, _, second = app_client
+    before = outbox(app)
+    import scheduler.web.jobs as web_jobs
+
+    web_jobs_launch = web_jobs._launch
+    web_jobs._launch = lambda request, rid, kind: None  # type: ignore[assignment]
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        body=JSON
+        | st.fixed_dictionaries({"acknowledge": JSON})
+        | st.fixed_dictionaries({"kind": JSON, "time_limit": JSON}),
+        raw=st.binary(max_size=30),
+        by=st.text(max_size=20),
+    )
+    def probe(body: Any, raw: bytes, by: str) -> None:
+        res = client.post(f"/api/plans/{second}/confirm", json=body)
+        assert res.status_code in (409, 422), res.text
+        res = client.post(
+            f"/api/plans/{second}/confirm",
+            content=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        assert res.status_code in (400, 409, 422), res.text
+        res = client.post("/api/jobs", json=body)
+        assert res.status_code < 500, res.text
+        assert client.get(f"/plans/{second}/timeline", params={"by": by}).status_code == 200
+
+    try:
+        probe()
+    finally:
+        web_jobs._launch = web_jobs_launch  # type: ignore[assignment]
+    assert outbox(app) == before
+    with transaction(app.state.engine) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before
