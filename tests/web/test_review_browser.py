@@ -176,3 +176,16 @@ def test_review_journey(server: tuple[str, Path], page: Any, held_solve: threadi
     page.get_by_role("button", name="Send invites").click()
     expect(page.get_by_text("0 invite message(s) waiting to be sent.")).to_be_visible()
     assert _outbox(tmp) - sent_first == changes["messages"]["total"]
+
+    # A fresh allocation (named, warned) can be cancelled from the dashboard after a reload.
+    held_solve.clear()
+    page.get_by_label("Run", exact=True).select_option("allocate")
+    expect(page.locator("#fresh-warning")).to_be_visible()
+    page.get_by_role("button", name="Run allocation").click()
+    expect(page.locator("#progress-label")).to_contain_text("running: 10%", timeout=60_000)
+    page.reload()
+    expect(page.locator("#job-list li[data-job]")).to_contain_text("Fresh allocation job #3")
+    page.get_by_role("button", name="Cancel job #3").click()
+    expect(page.locator("#jobs")).to_be_hidden()
+    assert page.request.get(base + "/api/jobs/3").json()["status"] == "cancelled"
+    held_solve.set()  # the part then runs; `allocation.finish` drops its result (tests/review)
