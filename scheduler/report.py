@@ -1,7 +1,8 @@
-"""A one-page HTML report of a plan: summary, unscheduled cases, and week-by-week timelines.
+"""A one-page HTML report of a plan: summary, unscheduled cases, the whole plan as one
+picture (`scheduler.plan_timeline`, as in the web app), and week-by-week timelines.
 
-Pure: takes the problem and the plan, returns HTML. It names cases by id and reference
-and people by facilitator name only; no party's personal data appears in it.
+Pure: takes the problem and the plan, returns HTML. It names cases by reference (id as
+small print), venues and facilitators by name; no party's personal data appears in it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from jinja2 import Environment, select_autoescape
 
 from scheduler.domain import Meeting, Plan, Problem
+from scheduler.plan_timeline import TIMELINE_CSS, build_timeline, render_timeline
+from scheduler.wording import reason_words
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -67,19 +70,29 @@ def render_report(problem: Problem, plan: Plan) -> str:
     venues = problem.venue_by_id
     cases = problem.case_by_id
 
+    def ref(case_id: str) -> str:
+        return cases[case_id].reference if case_id in cases else case_id
+
     def fac_label(m: Meeting, key: str) -> str:
         role = "lead" if key == m.lead else "co"
-        return f"{m.case} · {venues[m.venue].name if m.venue in venues else m.venue} ({role})"
+        return f"{ref(m.case)} · {venues[m.venue].name if m.venue in venues else m.venue} ({role})"
 
     def venue_label(m: Meeting, key: str) -> str:
-        return f"{m.case} · room {m.room}"
+        lead = facs[m.lead].name if m.lead in facs else m.lead
+        return f"{ref(m.case)} · room {m.room} · {lead}"
 
     by_fac = _grid(problem, plan.meetings, lambda m: m.facilitators, fac_label)
     by_venue = _grid(problem, plan.meetings, lambda m: [m.venue], venue_label)
     reasons = Counter(r.code for u in plan.unscheduled for r in u.reasons[:1])
+    whole = {
+        by: render_timeline(build_timeline(problem, plan, by=by), links=False, unscheduled=False)  # type: ignore[arg-type]
+        for by in ("venue", "facilitator")
+    }
     return _TEMPLATE.render(
         problem=problem,
         plan=plan,
+        whole=whole,
+        timeline_css=TIMELINE_CSS,
         weeks=_weeks(problem),
         by_fac=by_fac,
         by_venue=by_venue,
@@ -88,6 +101,7 @@ def render_report(problem: Problem, plan: Plan) -> str:
         reference=lambda c: cases[c].reference if c in cases else c,
         priority=lambda c: cases[c].priority if c in cases else "",
         reasons=sorted(reasons.items()),
+        words=reason_words,
         days=DAY_NAMES,
         timedelta=dt.timedelta,
     )
@@ -109,7 +123,11 @@ th,td{border:1px solid #9a9a9a;padding:.25rem .4rem;vertical-align:top;text-alig
 th{background:#e8eef6}
 .b{display:block;margin:.1rem 0;padding:.1rem .25rem;border-radius:3px;background:#dbeafe;border-left:3px solid #1d4ed8}
 .b.confirmed{background:#dcfce7;border-left-color:#15803d}.b.pinned{background:#fef3c7;border-left-color:#b45309}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}
+dd{margin:0;overflow-wrap:anywhere}
+.muted{color:#555}
+.tl table,.tl th{min-width:0}
+{{ timeline_css|safe }}
 </style></head><body>
 <header><h1>Allocation report: {{ problem.name }}</h1>
 <p>Horizon {{ problem.horizon.start }} to {{ problem.horizon.end }} ({{ problem.timezone }}).</p></header>
@@ -128,9 +146,14 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 <section aria-labelledby="unscheduled"><h2 id="unscheduled">Unscheduled cases</h2>
 <div class="scroll"><table><thead><tr><th scope="col">Case</th><th scope="col">Reference</th><th scope="col">Priority</th><th scope="col">Why</th></tr></thead><tbody>
 {% for u in plan.unscheduled %}<tr><td>{{ u.case }}</td><td>{{ reference(u.case) }}</td><td>{{ priority(u.case) }}</td>
-<td>{% for r in u.reasons %}<strong>{{ r.code }}</strong>: {{ r.message }}{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>
+<td>{% for r in u.reasons %}<strong>{{ words(r.code)|capitalize }}</strong>: {{ r.message }} <small>{{ r.code }}</small>{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>
 {% endfor %}</tbody></table></div></section>
 {% endif %}
+<section aria-labelledby="whole"><h2 id="whole">The whole plan: venues</h2>
+{{ whole["venue"]|safe }}
+<h2>The whole plan: facilitators</h2>
+{{ whole["facilitator"]|safe }}
+</section>
 {% for title, grid, name in [("Facilitators", by_fac, fac_name), ("Venues", by_venue, venue_name)] %}
 <section aria-labelledby="t{{ loop.index }}"><h2 id="t{{ loop.index }}">Week by week: {{ title|lower }}</h2>
 {% for week in weeks %}{% set rows = grid.get(week, {}) %}

@@ -44,8 +44,11 @@ def long_date(text: str) -> str:
     return f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
 
 
-def id_names(problem: Problem, case: Case | None = None) -> dict[str, str]:
+def id_names(problem: Problem, case: Case | None = None, *, parties: bool = True) -> dict[str, str]:
     """Id → 'Name (id)' for the case's parties, the facilitators, the venues and the cases.
+
+    Without `parties`, parties keep their ids: for pages that show many cases at once
+    and so must not show a party's name (the web app's plan pages).
 
     An id that names two different kinds of record (ids are unique only within a kind)
     is left as it is rather than guessed.
@@ -59,7 +62,7 @@ def id_names(problem: Problem, case: Case | None = None) -> dict[str, str]:
 
     for c in problem.cases:
         add("case", c.id, f"{c.reference} ({c.id})")
-    for c in [case] if case is not None else problem.cases:
+    for c in ([case] if case is not None else problem.cases) if parties else []:
         for p in c.parties:
             add("party", p.id, f"{p.name} ({p.id})")
     for f in problem.facilitators:
@@ -69,9 +72,9 @@ def id_names(problem: Problem, case: Case | None = None) -> dict[str, str]:
     return {i: t for i, t in named.items() if len(seen[i]) == 1}
 
 
-def humanise(text: str, problem: Problem, case: Case | None = None) -> str:
+def humanise(text: str, problem: Problem, case: Case | None = None, *, parties: bool = True) -> str:
     """An engine message for people: names beside ids, dates in words, no 'at 3 starts'."""
-    names = id_names(problem, case)
+    names = id_names(problem, case, parties=parties)
     if names:
         pattern = re.compile(
             r"(?<![\w-])("

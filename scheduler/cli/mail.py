@@ -15,12 +15,14 @@ from scheduler.cli.document_io import COUNT, ROW_ID, fail
 from scheduler.cli.jobs import then_what
 from scheduler.invites.confirm_check import record_rejection
 from scheduler.invites.content import Sender
-from scheduler.invites.outbox import PlanRejected, confirm_plan, send_due
+from scheduler.invites.outbox import PlanRejected, send_due
 from scheduler.invites.transports import transport_from_settings
+from scheduler.plan_review import ChangesNotAcknowledged, confirm_reviewed, said
 from scheduler.settings import get_settings
 from scheduler.storage.db import session_factory
 from scheduler.storage.plans import PlanNotFoundError, latest_plan
 from scheduler.storage.problems import NoProblemError
+from scheduler.web_services import audit
 
 
 class PlanRefused(click.ClickException):
@@ -34,8 +36,17 @@ class PlanRefused(click.ClickException):
     "--all", "all_", is_flag=True, help="Confirm the latest draft plan, every meeting in it."
 )
 @click.option("--plan", "plan_id", type=ROW_ID, help="Confirm the plan with this id.")
-def confirm(all_: bool, plan_id: int | None) -> None:
-    """Confirm a plan: it replaces the plan in force, and its invites are queued."""
+@click.option(
+    "--accept-changes", is_flag=True,
+    help="Confirm even though the plan moves or cancels confirmed meetings (they are "
+    "named, and the people concerned get updates or cancellations).",
+)  # fmt: skip
+def confirm(all_: bool, plan_id: int | None, accept_changes: bool) -> None:
+    """Confirm a plan: it replaces the plan in force, and its invites are queued.
+
+    A plan that would move or cancel meetings of the confirmed plan is refused (exit 1,
+    naming them) unless --accept-changes is given.
+    """
     if all_ == (plan_id is not None):
         raise fail("say which plan to confirm: --all (the latest draft) or --plan ID")
     settings = get_settings()
@@ -48,9 +59,22 @@ def confirm(all_: bool, plan_id: int | None) -> None:
                 if draft is None:
                     raise fail("there is no draft plan to confirm; run `rjsched solve --db` first")
                 plan_id = draft.id
-            summary = confirm_plan(
-                session, plan_id=plan_id, now=now, sender=Sender.from_settings(settings)
-            )
+            done = confirm_reviewed(
+                session, plan_id, now=now, sender=Sender.from_settings(settings),
+                acknowledged=True if accept_changes else None,
+            )  # fmt: skip
+            audit.record(
+                session, actor="cli", action="confirm", now=now, target=f"plan:{plan_id}",
+                details=done.audit_details(),
+            )  # fmt: skip
+            summary = done.queued
+    except ChangesNotAcknowledged as exc:
+        for c in exc.meetings:
+            click.echo(said(c))
+        raise PlanRefused(
+            f"{exc}. Review it (rjsched export --plan, or the web app's plan page) and "
+            "run again with --accept-changes to confirm it"
+        ) from None
     except (PlanNotFoundError, NoProblemError) as exc:
         raise fail(f"{exc}; nothing was confirmed") from None
     except PlanRejected as exc:

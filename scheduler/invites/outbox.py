@@ -33,6 +33,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -103,6 +104,75 @@ def new_uid(sender: Sender) -> str:
 # --------------------------------------------------------------------------- queue
 
 
+InviteAction = Literal["request", "update", "cancel", "unchanged"]
+
+
+@dataclass(frozen=True)
+class InviteStep:
+    """One thing the outbox would do for one recipient (see `diff_invites`).
+
+    ``state`` is the recipient's stored invite (None for a first invite); ``event`` what
+    they are to be told now (None for a cancellation of a recipient no longer invited).
+    ``recipient_kind`` and ``recipient_id`` name who receives it either way.
+    """
+
+    action: InviteAction
+    key: Key
+    state: InviteState | None
+    event: EventContent | None
+
+    @property
+    def recipient_kind(self) -> str:
+        return self.key[1]
+
+    @property
+    def recipient_id(self) -> str:
+        return self.key[2]
+
+
+def diff_invites(
+    states: dict[Key, InviteState], wanted: dict[Key, EventContent]
+) -> list[InviteStep]:
+    """What confirming a plan whose invites are `wanted` would queue, in queuing order.
+
+    Pure (reads `states`, changes nothing): `queue_invites` carries the steps out, and a
+    review counts them beforehand (`scheduler.plan_review`), so the two never disagree.
+    Cancellations come first, so that a recipient's old event is gone before any new
+    one; an address change is a cancellation followed by a new request.
+    """
+    steps: list[InviteStep] = []
+    for key, old in states.items():
+        if old.active and key not in wanted:
+            steps.append(InviteStep("cancel", key, old, None))
+    for key, event in wanted.items():
+        state = states.get(key)
+        if state is None or not state.active:
+            steps.append(InviteStep("request", key, state, event))
+        elif state.email.strip().lower() != event.email.strip().lower():
+            steps.append(InviteStep("cancel", key, state, None))
+            steps.append(InviteStep("request", key, state, event))
+        elif state.fingerprint != event.fingerprint:
+            steps.append(InviteStep("update", key, state, event))
+        else:
+            steps.append(InviteStep("unchanged", key, state, event))
+    return steps
+
+
+def invite_states(session: Session) -> dict[Key, InviteState]:
+    return {
+        (s.case_id, s.recipient_kind, s.recipient_id): s  # type: ignore[misc]
+        for s in session.scalars(select(InviteState).order_by(InviteState.id))
+    }
+
+
+def preview_invites(
+    session: Session, *, problem: Problem, plan: Plan, sender: Sender | None = None
+) -> list[InviteStep]:
+    """The steps `queue_invites` would take for `plan` now, without writing anything."""
+    wanted = plan_recipients(problem, plan.meetings, _sender(sender), plan.sessions)
+    return diff_invites(invite_states(session), wanted)
+
+
 def queue_invites(
     session: Session,
     *,
@@ -116,35 +186,27 @@ def queue_invites(
     now = _utc(now)
     sender = _sender(sender)
     wanted = plan_recipients(problem, plan.meetings, sender, plan.sessions)
-    states: dict[Key, InviteState] = {
-        (s.case_id, s.recipient_kind, s.recipient_id): s  # type: ignore[misc]
-        for s in session.scalars(select(InviteState).order_by(InviteState.id))
-    }
     summary = QueueSummary()
-    # Cancellations first, so that a recipient's old event is gone before any new one.
-    for key, old in states.items():
-        if old.active and key not in wanted:
-            _cancel(session, old, now, sender, summary)
-    for key, event in wanted.items():
-        state = states.get(key)
-        if state is None:
-            fresh = InviteState(
-                case_id=event.engagement,
-                recipient_kind=event.recipient_kind,
-                recipient_id=event.recipient_id,
-                created_at=now,
-            )
-            session.add(fresh)
-            _request(session, summary, fresh, event, make_uid(sender), 0, now, sender)
-            summary.requests += 1
-        elif not state.active:
-            _request(session, summary, state, event, make_uid(sender), 0, now, sender)
-            summary.requests += 1
-        elif state.email.strip().lower() != event.email.strip().lower():
+    for step in diff_invites(invite_states(session), wanted):
+        state, event = step.state, step.event
+        if step.action == "cancel":
+            assert state is not None
             _cancel(session, state, now, sender, summary)
+        elif step.action == "request":
+            assert event is not None
+            if state is None:
+                state = InviteState(
+                    case_id=event.engagement,
+                    recipient_kind=event.recipient_kind,
+                    recipient_id=event.recipient_id,
+                    created_at=now,
+                )
+                session.add(state)
             _request(session, summary, state, event, make_uid(sender), 0, now, sender)
             summary.requests += 1
-        elif state.fingerprint != event.fingerprint:
+        elif step.action == "update":
+            assert state is not None
+            assert event is not None
             previous = EventContent.from_dict(state.event)
             _request(
                 session, summary, state, event, state.uid, state.sequence + 1, now, sender,

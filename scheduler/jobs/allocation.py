@@ -62,10 +62,10 @@ def start(
     after the options and greedy plan were built (`Budget.shares`).
 
     A request whose worker was lost is started again (its message is redelivered); one
-    already done is left alone, so a duplicate message makes no second plan.
+    already done (or cancelled) is left alone, so a duplicate message makes no second plan.
     """
     row = requests.mark_running(engine, request_id, now=now, message="loading the problem")
-    if row.status == "done":
+    if row.status in ("done", "cancelled"):
         return None
     budget = Budget.start(time_limit)
     problem = load_problem(engine)
@@ -109,7 +109,7 @@ def finish(
     *,
     now: dt.datetime,
     time_limit: float,
-) -> int:
+) -> int | None:
     """Merge the parts into one plan, save it as a draft, close the request; the plan id.
 
     The budget is the one the request started with (`Budget.since` its start): what is
@@ -121,6 +121,8 @@ def finish(
     row = requests.get_request(engine, request_id)
     if row.status == "done" and row.plan_id is not None:
         return row.plan_id  # a redelivered callback: the plan exists already
+    if row.status == "cancelled":
+        return None  # the coordinator cancelled it: no draft
     problem = load_problem(engine)
     started = row.started_at or now
     wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
@@ -140,13 +142,17 @@ def run_in_process(
     units = start(engine, request_id, now=now, time_limit=options.time_limit)
     if units is None:
         return requests.get_request(engine, request_id).plan_id
-    results = [
-        solve_one_part(engine, request_id, job, workers=options.workers) for job in part_jobs(units)
-    ]
+    results = []
+    for job in part_jobs(units):
+        if requests.is_cancelled(engine, request_id):
+            return None
+        results.append(solve_one_part(engine, request_id, job, workers=options.workers))
     return finish(engine, request_id, results, now=now, time_limit=options.time_limit)
 
 
-def _save(engine: Engine, request_id: int, plan: Plan, *, now: dt.datetime) -> int:
+def _save(engine: Engine, request_id: int, plan: Plan, *, now: dt.datetime) -> int | None:
+    if requests.is_cancelled(engine, request_id):
+        return None
     with transaction(engine) as session:
         plan_id = save_plan(session, plan, kind="allocate", created_at=now)
     requests.finish(

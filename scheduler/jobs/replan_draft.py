@@ -2,7 +2,7 @@
 
 Choice (written down in docs/web.md too): the nightly job and `rjsched replan`
 confirm their plan at once (nobody is there to review it at 03:30), but a coordinator
-who presses "Re-plan (keep confirmed)" is at the screen, so the job leaves a *draft*
+who runs a re-plan from the dashboard (the default once a plan is confirmed) is at the screen, so the job leaves a *draft*
 for them to review and confirm; nothing is sent until they do. It does not claim the
 date's nightly run (`replan_runs`): a coordinator may re-plan as often as they like,
 and the night still runs.
@@ -35,7 +35,7 @@ def run_replan_request(
     A request already done (a redelivered message) is left alone and keeps its plan.
     """
     row = requests.mark_running(engine, request_id, now=now, message="re-planning")
-    if row.status == "done":
+    if row.status in ("done", "cancelled"):
         return row.plan_id
     run_date = now.astimezone(dt.UTC).date() if now.tzinfo else now.date()
     solution = solve_replan(
@@ -45,6 +45,8 @@ def run_replan_request(
         requests.fail(engine, request_id, error=NO_CONFIRMED_PLAN, now=now)
         return None
     plan = solution.plan
+    if requests.is_cancelled(engine, request_id):
+        return None  # cancelled while it solved: no draft
     with transaction(engine) as session:
         plan_id = save_plan(session, plan, kind="replan", created_at=now)
     changes = describe_changes(solution.confirmed, plan)

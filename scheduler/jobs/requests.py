@@ -11,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, func, update
+from sqlalchemy.orm import Session
 
 from scheduler.storage.db import transaction
 from scheduler.storage.models import PlanRequest
 
 KINDS = ("allocate", "replan")
+ACTIVE = ("queued", "running")  # a job still under way (the dashboard lists these)
 
 
 class RequestNotFoundError(LookupError):
@@ -122,10 +124,13 @@ def floor(row: PlanRequest) -> list[dict[str, Any]] | None:
 def finish(
     engine: Engine, request_id: int, *, plan_id: int, now: dt.datetime, message: str
 ) -> None:
+    """Close the request with its plan (unless it was cancelled meanwhile: it stays so)."""
     with transaction(engine) as session:
         row = session.get(PlanRequest, request_id)
         if row is None:
             raise RequestNotFoundError(request_id)
+        if row.status == "cancelled":
+            return
         row.status, row.progress, row.plan_id = "done", 100, plan_id
         row.message, row.error, row.finished_at = message, None, now
 
@@ -134,6 +139,35 @@ def fail(engine: Engine, request_id: int, *, error: str, now: dt.datetime) -> No
     """Record a failure, unless the request already finished (a late duplicate failing)."""
     with transaction(engine) as session:
         row = session.get(PlanRequest, request_id)
-        if row is None or row.status == "done":
+        if row is None or row.status in ("done", "cancelled"):
             return
         row.status, row.error, row.finished_at = "failed", error[:2000], now
+
+
+class NotCancellable(ValueError):
+    """The job has finished already (done, failed or cancelled)."""
+
+
+def cancel(session: Session, request_id: int, *, now: dt.datetime, by: str) -> PlanRequest:
+    """Cancel a queued or running job in `session` (the caller commits).
+
+    The job stops at its next step (between parts, before saving) and saves no draft;
+    a solver part already running finishes its share of the time limit first, and its
+    result is thrown away. A job whose process is gone (a restarted web server) is
+    simply closed, which is how a coordinator clears one that will never finish.
+    """
+    row = session.get(PlanRequest, request_id)
+    if row is None:
+        raise RequestNotFoundError(request_id)
+    if row.status not in ACTIVE:
+        raise NotCancellable(f"job {request_id} is {row.status} already: nothing to cancel")
+    row.status, row.finished_at = "cancelled", now
+    row.message = f"cancelled by {by} at {row.progress}%"
+    session.flush()
+    return row
+
+
+def is_cancelled(engine: Engine, request_id: int) -> bool:
+    with transaction(engine) as session:
+        row = session.get(PlanRequest, request_id)
+        return row is not None and row.status == "cancelled"

@@ -226,7 +226,9 @@ class PlanRequest(Base):
 
     __table_args__ = (
         CheckConstraint("kind IN ('allocate', 'replan')", name="kind"),
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="status"
+        ),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
     )
 

@@ -27,7 +27,18 @@ def create_app(
     settings: Settings | None = None, *, engine: Engine | None = None, migrate: bool = True
 ) -> FastAPI:
     """Build the app; migrates the database to the newest schema unless told not to."""
-    from scheduler.web import audit, auth, cases, feeds, imports, jobs, pages, people, plans
+    from scheduler.web import (
+        audit,
+        auth,
+        cases,
+        feeds,
+        imports,
+        jobs,
+        pages,
+        people,
+        plans,
+        review,
+    )  # fmt: skip
 
     settings = settings or get_settings()
     engine = engine or make_engine(settings=settings)
@@ -48,7 +59,7 @@ def create_app(
     app.state.clock = utc_now
     app.state.jobs = {}
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, imports, people, cases, plans, jobs, feeds, audit, pages):
+    for module in (auth, imports, people, cases, plans, review, jobs, feeds, audit, pages):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -8,11 +8,13 @@ from starlette.responses import Response
 
 from scheduler.storage.mail_models import OutboxMessage
 from scheduler.storage.models import PlanRow
+from scheduler.storage.plans import latest_plan
 from scheduler.storage.problems import has_problem
+from scheduler.web.common import shown_plan
 from scheduler.web.deps import Page
+from scheduler.web.jobs import active_jobs, job_out
 from scheduler.web.plans import summary
 from scheduler.web.templating import render
-from scheduler.web_services.plan_edits import base_plan
 from scheduler.web_services.views import case_states
 
 router = APIRouter(include_in_schema=False)
@@ -22,9 +24,10 @@ router = APIRouter(include_in_schema=False)
 def dashboard(ctx: Page) -> Response:
     if not has_problem(ctx.session):
         return render(
-            ctx.request, "dashboard.html", problem=None, groups={}, plans=[], plan_id=None, queued=0
-        )
-    problem, plan, plan_id = base_plan(ctx.session)
+            ctx.request, "dashboard.html", problem=None, groups={}, plans=[], plan_id=None, queued=0,
+            jobs=[],
+        )  # fmt: skip
+    problem, plan, plan_id = shown_plan(ctx.session)
     states = case_states(problem, plan)
     groups: dict[str, list] = {"unscheduled": [], "scheduled": [], "open": []}
     for case in problem.cases:
@@ -39,9 +42,12 @@ def dashboard(ctx: Page) -> Response:
         .select_from(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
     )
+    confirmed = latest_plan(ctx.session, "confirmed")
     return render(
         ctx.request, "dashboard.html", problem=problem, groups=groups, plans=plans, plan_id=plan_id, queued=queued or 0,
         default_limit=ctx.request.app.state.settings.solver_time_limit_seconds,
+        confirmed_id=confirmed.id if confirmed else None, jobs=[job_out(r) for r in active_jobs(ctx.session)],
+        drafts=[p for p in plans if p.status == "draft"],
     )  # fmt: skip
 
 

@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
-from scheduler.invites.confirm_check import audit_rejection
-from scheduler.invites.content import Sender
-from scheduler.invites.outbox import PlanRejected, confirm_plan, send_due
+from scheduler.invites.outbox import PlanRejected, send_due
 from scheduler.invites.transports import transport_from_settings
+from scheduler.plan_review import ChangesNotAcknowledged
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import PlanNotFoundError, plan_document
-from scheduler.storage.problems import NoProblemError
-from scheduler.web.deps import Read, Write, after_form, client_of
+from scheduler.web.common import is_json, json_body
+from scheduler.web.deps import Read, Write, after_form
+from scheduler.web.review import confirm_knowingly
 from scheduler.web.schemas import ConfirmResult, PinResult, PlanRejectedOut, PlanSummary, SendResult
 from scheduler.web_services.plan_edits import EditError, set_pinned
 
@@ -49,25 +49,45 @@ def get_plan(plan_id: int, ctx: Read) -> Any:
 @router.post(
     "/api/plans/{plan_id}/confirm",
     response_model=ConfirmResult,
-    responses={409: {"model": PlanRejectedOut, "description": "the checker refused the plan"}},
+    responses={
+        409: {
+            "model": PlanRejectedOut,
+            "description": "the checker refused the plan, or it moves or drops confirmed "
+            "meetings and the acknowledgement is missing or out of date",
+        }
+    },
 )
 async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
-    """Confirm a plan (the one confirmed before is superseded) and queue its invites."""
-    sender = Sender.from_settings(request.app.state.settings)
-    try:
-        queued = confirm_plan(ctx.session, plan_id=plan_id, now=ctx.now, sender=sender)
-    except (PlanNotFoundError, NoProblemError) as exc:
-        raise HTTPException(404, str(exc)) from None
-    except PlanRejected as exc:  # nothing was written; the refusal itself is audited
-        audit_rejection(
-            ctx.session, exc, actor=ctx.actor, now=ctx.now, client=client_of(ctx.request)
+    """Confirm a plan (the one confirmed before is superseded) and queue its invites.
+
+    A plan that moves or drops confirmed meetings needs `{"acknowledge": token}` (the
+    `acknowledgement` of `GET /api/plans/{id}/changes`); without it nothing is written.
+    """
+    acknowledged: Any = None
+    if is_json(request):
+        body = await json_body(request)
+        acknowledged = body.get("acknowledge") if isinstance(body, dict) else None
+    elif request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        acknowledged = (await request.form()).get("acknowledge")
+    if acknowledged is not None and not isinstance(acknowledged, str):
+        raise HTTPException(
+            422, "acknowledge must be the acknowledgement text of the plan's changes"
         )
-        ctx.session.commit()
+    try:
+        done = confirm_knowingly(ctx, plan_id, acknowledged)
+    except PlanRejected as exc:  # audited by confirm_knowingly
         raise HTTPException(409, exc.to_json()) from None
-    ctx.audit("confirm", f"plan:{plan_id}", queued=queued.queued)
+    except ChangesNotAcknowledged as exc:
+        raise HTTPException(409, exc.to_json()) from None
     return await after_form(
-        request, ConfirmResult(plan_id=plan_id, status="confirmed", queued=queued.queued)
-    )
+        request,
+        ConfirmResult(
+            plan_id=plan_id, status="confirmed", queued=done.queued.queued,
+            acknowledged=done.acknowledged,
+        ),
+    )  # fmt: skip
 
 
 async def _pin(plan_id: int, case_id: str, request: Request, ctx: Any, pinned: bool) -> Any:

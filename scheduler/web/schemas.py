@@ -90,6 +90,8 @@ class JobOut(BaseModel):
     message: str | None
     plan_id: int | None
     error: str | None
+    fresh: bool = Field(False, description="a fresh allocation that ignores the confirmed plan")
+    created_at: str | None = None
 
 
 class PlanSummary(BaseModel):
@@ -108,6 +110,9 @@ class ConfirmResult(BaseModel):
     plan_id: int
     status: str
     queued: int = Field(0, description="messages queued for sending")
+    acknowledged: list[str] = Field(
+        default_factory=list, description="the confirmed meetings it moved or dropped (kind:case)"
+    )
 
 
 class SendResult(BaseModel):

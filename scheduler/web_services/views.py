@@ -85,7 +85,6 @@ def week_blocks(
         top, height = block_span(start, end)
         case = problem.case_by_id.get(m.case)
         reference = case.reference if case else m.case
-        venue = problem.venue_by_id.get(m.venue)
         days[start.date()].append(
             Block(
                 case_id=m.case,
@@ -95,10 +94,34 @@ def week_blocks(
                 end=end.strftime("%H:%M"),
                 top=top,
                 height=height,
-                label=f"{reference} · {venue.name if venue else m.venue}, room {m.room}",
+                label=f"{reference} · {_venue_name(problem, m.venue)}, room {m.room} · "
+                f"{_fac_name(problem, m.lead)}",
                 status=m.status,
             )
         )
     for blocks in days.values():
         blocks.sort(key=lambda b: b.start)
     return days
+
+
+def _venue_name(problem: Problem, venue_id: str) -> str:
+    v = problem.venue_by_id.get(venue_id)
+    return v.name if v else venue_id
+
+
+def _fac_name(problem: Problem, fid: str) -> str:
+    f = problem.facilitator_by_id.get(fid)
+    return f.name if f else fid
+
+
+def as_shown(plan: Plan, plan_status: str) -> Plan:
+    """`plan` with each meeting's status as a person should read it (a confirmed plan's
+    proposals are confirmed: `plan_review.shown_status`); for pages, never stored."""
+    from scheduler.plan_review import shown_status
+
+    if not any(shown_status(plan_status, m.status) != m.status for m in plan.meetings):
+        return plan
+    meetings = [
+        m.model_copy(update={"status": shown_status(plan_status, m.status)}) for m in plan.meetings
+    ]
+    return plan.model_copy(update={"meetings": meetings})

@@ -69,7 +69,11 @@ def test_import_solve_confirm_send_then_replan_sends_only_changes(
     changed.write_text(json.dumps(doc), encoding="utf-8")
     assert run("import", str(changed)).exit_code == 0
     assert run("solve", "--db", "--time-limit", "20").exit_code == 0
-    assert run("confirm", "--all").exit_code == 0
+    # Cancelling a confirmed meeting needs saying so (the refusal names it).
+    refused = run("confirm", "--all")
+    assert refused.exit_code == 1, refused.output
+    assert "cancelled" in refused.output
+    assert run("confirm", "--all", "--accept-changes").exit_code == 0
     resent = run("send")
     assert resent.exit_code == 0
     after = outbox_events(outbox)

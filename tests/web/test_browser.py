@@ -119,7 +119,7 @@ def page(server: tuple[str, Path]) -> Iterator[Any]:
         browser.close()
 
 
-def check_page(page: Any, name: str) -> None:
+def check_page(page: Any, name: str, sizes: dict[str, tuple[int, int]] = SIZES) -> None:
     """Screenshot at both widths; no horizontal overflow, no unlabelled form control."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     unlabelled = page.evaluate(UNLABELLED_JS)
@@ -127,7 +127,7 @@ def check_page(page: Any, name: str) -> None:
     wanted = ["header", "main"] if name == "login" else ["header", "nav", "main"]
     landmarks = page.evaluate("(ts) => ts.filter(t => !document.querySelector(t))", wanted)
     assert not landmarks, f"{name}: missing landmarks {landmarks}"
-    for label, (w, h) in SIZES.items():
+    for label, (w, h) in sizes.items():
         page.set_viewport_size({"width": w, "height": h})
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -192,7 +192,7 @@ def test_coordinator_journey(server: tuple[str, Path], page: Any) -> None:
     expect(label).to_have_text(re.compile(r"^(Done|failed)"), timeout=JOB_TIMEOUT_MS)
     assert not label.inner_text().startswith("failed"), label.inner_text()
     expect(page.locator("#progress-bar")).to_have_attribute("value", "100")
-    expect(page.get_by_role("button", name="Confirm plan #1")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("link", name="Review plan #1")).to_be_visible(timeout=10_000)
     check_page(page, "dashboard")
 
     # A lead's timeline, on the week of their meeting.
@@ -234,9 +234,13 @@ def test_coordinator_journey(server: tuple[str, Path], page: Any) -> None:
         page.get_by_role("button", name="Place this option").first.click()
         expect(page.get_by_text("Scheduled", exact=False).first).to_be_visible()
 
-    # Confirm the new draft, send, and find the messages.
+    # Review the new draft, confirm it, send, and find the messages.
     page.goto(base + "/")
-    page.get_by_role("button", name="Confirm plan #2").click()
+    page.get_by_role("link", name="Review plan #2").click()
+    page.get_by_role("link", name="Review and confirm plan #2").click()
+    page.get_by_role("button", name=re.compile(r"^Confirm plan #2 and queue")).click()
+    expect(page.get_by_text("Plan #2 is confirmed")).to_be_visible()
+    page.goto(base + "/")
     expect(page.get_by_text("waiting to be sent")).to_be_visible()
     page.get_by_role("button", name="Send invites").click()
     expect(page.get_by_text("0 invite message(s) waiting to be sent.")).to_be_visible()

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.plan_timeline import TIMELINE_CSS
+
+# The app's stylesheet and the whole-plan timeline's (shared with the HTML report).
 CSS = (Path(__file__).parents[2] / "scheduler" / "web" / "static" / "app.css").read_text()
+CSS += TIMELINE_CSS
 
 WHITE, PAGE, CODE = "#ffffff", "#f4f5f7", "#eef1f5"
 # (text, background, where): every pairing the pages use.
@@ -34,6 +38,18 @@ TEXT_PAIRS = [
     ("#ffffff", "#083b75", "buttons, hovered"),
     ("#ffffff", "#a4161a", "danger buttons"),
     ("#1e6b34", WHITE, "confirmed block border (as text colour)"),
+    ("#0b3a73", "#dbe8f7", "proposed badge"),
+    ("#14532d", "#dff3e4", "confirmed badge"),
+    ("#7f1d1d", "#fde8e8", "pinned badge"),
+    ("#333333", "#eceef1", "superseded, cancelled, failed badges"),
+    ("#1a1a1a", "#fff7e6", "warning box text"),
+    ("#0b4f9c", "#fff7e6", "links in a warning box"),
+    ("#6b3a00", "#fff7e6", "warning box heading"),
+    ("#555555", "#fff7e6", "muted text in a warning box"),
+    ("#1a1a1a", "#f0faf3", "confirmed notice"),
+    ("#1a1a1a", "#fde8e8", "pinned whole-plan block"),
+    ("#333333", "#f3f4f6", "weekend day heading on the whole-plan timeline"),
+    ("#555555", "#ffffff", "where a moved meeting was, on the whole-plan timeline"),
 ]
 # Non-text: the focus ring must stand out 3:1 against what it is drawn on.
 FOCUS = "#c25400"

@@ -1,4 +1,4 @@
-// A little plain JS: confirmation dialogs, and a live progress bar for allocation jobs.
+// A little plain JS: confirmation dialogs, live progress of jobs (also after a reload).
 "use strict";
 (function () {
   const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
@@ -15,7 +15,7 @@
       const job = await res.json();
       bar.value = job.progress;
       label.textContent = `${job.status}: ${job.progress}%${job.message ? " – " + job.message : ""}${job.error ? " – " + job.error : ""}`;
-      if (job.status === "done" || job.status === "failed") { done(job); return; }
+      if (!["queued", "running"].includes(job.status)) { done(job); return; }
       setTimeout(tick, 700);
     };
     tick();
@@ -56,15 +56,53 @@
         if (j.status === "done") {
           label.textContent = `Done: draft plan #${j.plan_id} is ready. Reloading…`;
           setTimeout(() => window.location.reload(), 1200);
+        } else if (j.status === "cancelled") {
+          label.textContent = `cancelled: ${j.message || ""}`;
         }
       });
     });
   }
 
+  // A fresh allocation ignores the confirmed plan: say so while it is the choice.
+  const kind = document.getElementById("kind");
+  const freshWarning = document.getElementById("fresh-warning");
+  if (kind && freshWarning) {
+    const show = () => { freshWarning.hidden = kind.value !== "allocate"; };
+    kind.addEventListener("change", show);
+    show();
+  }
+
+  // Jobs outlive the page: the dashboard lists the running ones (rendered by the server)
+  // and keeps their progress live; once one of them has finished, the page reloads.
+  const jobList = document.getElementById("job-list");
+  if (jobList && jobList.children.length) {
+    const poll = async () => {
+      const res = await fetch("/api/jobs", { headers: { Accept: "application/json" } });
+      if (!res.ok) { setTimeout(poll, 3000); return; }
+      const running = new Map((await res.json()).map((j) => [String(j.id), j]));
+      let finished = false;
+      jobList.querySelectorAll("li[data-job]").forEach((li) => {
+        const job = running.get(li.dataset.job);
+        if (!job) { finished = true; return; }
+        li.querySelector("progress").value = job.progress;
+        li.querySelector(".job-status").textContent = `${job.status}: ${job.progress}%${job.message ? " – " + job.message : ""}`;
+      });
+      if (finished) { window.location.reload(); return; }
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 1000);
+  }
+
   const jobBox = document.getElementById("job");
   if (jobBox) {
     follow(jobBox.dataset.job, document.getElementById("progress-bar"), document.getElementById("progress-label"), (j) => {
-      if (j.plan_id) document.getElementById("job-result").hidden = false;
+      if (j.plan_id) {
+        document.getElementById("job-plan").href = `/plans/${j.plan_id}`;
+        document.getElementById("job-plan").textContent = `Review the draft plan #${j.plan_id}`;
+        document.getElementById("job-result").hidden = false;
+      }
+      const cancel = document.getElementById("job-cancel");
+      if (cancel) cancel.hidden = true;
     });
   }
 })();
