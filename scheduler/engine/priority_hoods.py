@@ -65,17 +65,19 @@ def raise_priority(
     partners = case_partners(problem)
     reach = {c: _reach(options, c) for c in movable}
     tried: Counter[str] = Counter()
+    exhausted: set[str] = set()  # left out, and a hood with all they compete with gained nothing
     k = FIRST_HOOD
     rounds = 0
     while deadline - time.monotonic() > 0.3:
         waiting = [c for c in movable if c not in plan.by_case]
-        if not waiting:
-            break
+        open_ = [c for c in waiting if c not in exhausted]
+        if not open_:
+            break  # nothing left to try: the rest of the time is CP-SAT's (its bound)
         rounds += 1
-        weights = [problem.case_by_id[c].priority / (1 + tried[c]) ** 2 for c in waiting]
-        (pick,) = rng.choices(waiting, weights=weights)
+        weights = [problem.case_by_id[c].priority / (1 + tried[c]) ** 2 for c in open_]
+        (pick,) = rng.choices(open_, weights=weights)
         tried[pick] += 1
-        hood = _freeing_hood(plan, reach, pick, waiting, k, fixed, rng)
+        hood, whole = _freeing_hood(plan, reach, pick, waiting, k, fixed, rng)
         context = plan.touching(options, hood, partners)
         m = sub_model(problem, options, hood, context, plan)
         wanted = set(hood)
@@ -93,13 +95,13 @@ def raise_priority(
             new = [x for x in extract_meetings(m, s, problem, released) if x.case in wanted]
             plan = plan.with_hood(hood, new)
             tried.clear()  # the plan changed: every left-out case may fit now
+            exhausted.clear()
+        elif status == cp_model.OPTIMAL and whole:
+            exhausted.add(pick)
         if status == cp_model.OPTIMAL and took < 0.5 * STEP_SECONDS:
             k = min(MAX_HOOD, k + max(1, k // 4))
         elif status != cp_model.OPTIMAL:
             k = max(MIN_HOOD, k - max(1, k // 5))
-        import os
-        if os.environ.get("ES_DEBUG"):
-            print("DBG", pick, problem.case_by_id[pick].priority, "k", k, "hood", len(hood), "ctx", len(context), s.status_name(status), round(took, 2), before, s.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None)
         if progress:
             total = obj.plan_priority(problem, plan.meetings)
             progress(f"level 2: neighbourhood {rounds} of {len(hood)} cases, priority {total}")
@@ -131,28 +133,46 @@ def _freeing_hood(
     k: int,
     fixed: set[str],
     rng: random.Random,
-) -> list[str]:
-    """`pick`, up to `k` placed cases holding its options, and a few left-out mates."""
+) -> tuple[list[str], bool]:
+    """`pick`, up to `k` placed cases holding its options, and a few left-out mates; and
+    whether that took every case it competes with, two rings deep (the ring around
+    what it competes with too, when the first ring is small)."""
+    movable = set(reach) - fixed
+    first = _competing(plan, reach[pick], movable)
+    ranked = sorted(first, key=lambda c: -first[c] * (0.5 + rng.random()))
+    if len(ranked) < k:
+        second: Counter[str] = Counter()
+        for c in first:
+            for d, n in _competing(plan, reach[c], movable).items():
+                if d not in first:
+                    second[d] += n
+        ranked += sorted(second, key=lambda c: -second[c] * (0.5 + rng.random()))
     r = reach[pick]
-    score: Counter[str] = Counter()
-    for f in r.facilitators:
-        for c in plan.by_fac.get(f, ()):
-            x = plan.by_case[c]
-            if x.start.date().isocalendar()[:2] in r.weeks:
-                score[c] += 2
-    for v in r.venues:
-        for c in plan.by_venue.get(v, ()):
-            if plan.by_case[c].start.date() in r.days:
-                score[c] += 1
-    placed = [c for c in score if c not in fixed and c in reach]
-    placed.sort(key=lambda c: -score[c] * (0.5 + rng.random()))
     mates = [
         c
         for c in waiting
-        if c != pick and reach[c].facilitators & r.facilitators and reach[c].weeks & r.weeks
+        if c != pick
+        and c in movable
+        and reach[c].facilitators & r.facilitators
+        and reach[c].weeks & r.weeks
     ]
     rng.shuffle(mates)
-    return sorted({pick, *placed[:k], *mates[:WAITING_MATES]})
+    return sorted({pick, *ranked[:k], *mates[:WAITING_MATES]}), len(ranked) <= k
+
+
+def _competing(plan: PlanIndex, r: _Reach, movable: set[str]) -> Counter[str]:
+    """Placed movable cases using one of r's facilitators in one of its weeks (2 each),
+    or one of its venues on one of its days (1 each)."""
+    score: Counter[str] = Counter()
+    for f in r.facilitators:
+        for c in plan.by_fac.get(f, ()):
+            if c in movable and plan.by_case[c].start.date().isocalendar()[:2] in r.weeks:
+                score[c] += 2
+    for v in r.venues:
+        for c in plan.by_venue.get(v, ()):
+            if c in movable and plan.by_case[c].start.date() in r.days:
+                score[c] += 1
+    return score
 
 
 def _hold_disruption(
