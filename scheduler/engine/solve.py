@@ -116,7 +116,7 @@ class PriorityOutcome:
 # the next HOODS_SHARE, then CP-SAT again from that plan for the rest (a better bound,
 # and sometimes a better plan). See docs/engine.md, "Scarce facilitators".
 HOODS_ABOVE = 40
-FIRST_SHARE, HOODS_SHARE = 0.4, 0.35
+FIRST_SHARE, HOODS_SHARE = 0.25, 0.45
 
 
 def solve_priority_level(
@@ -125,12 +125,15 @@ def solve_priority_level(
     workers: int,
     released: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    start: list[Meeting] | None = None,
 ) -> PriorityOutcome:
     """Level 2: the most priority scheduled, level 1 already held, until `level_end`.
 
     The model's objective is set and its hint is the level-1 solution (or the greedy
-    plan). Small parts, and parts CP-SAT proves in its first share, are CP-SAT alone;
-    crowded ones get neighbourhoods that free what blocks the cases left out.
+    plan), whose meetings are `start` (None: no valid plan to start from). Small parts,
+    and parts CP-SAT proves in its first share, are CP-SAT alone; crowded ones get
+    neighbourhoods that free what blocks the cases left out, from CP-SAT's solution or,
+    when it found none in its share, from `start`.
     """
     t = time.monotonic()
     budget = level_end - t
@@ -138,18 +141,22 @@ def solve_priority_level(
         s, status = solve_level(m, level_end, workers)
         return PriorityOutcome(s, status, s.best_objective_bound)
     s, status = solve_level(m, t + FIRST_SHARE * budget, workers)
-    if status != cp_model.FEASIBLE:  # proven, or nothing found: nothing to improve on
+    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE or (not solved and not start):
         return PriorityOutcome(s, status, s.best_objective_bound)
     released = released or {}
-    bound = s.best_objective_bound
-    found = s.objective_value
+    problem = m.problem
+    # An upper bound only from a run that found a solution (else it may be meaningless).
+    bound = s.best_objective_bound if solved else float("inf")
+    found = s.objective_value if solved else -1.0
+    first = extract_meetings(m, s, problem, released) if solved else list(start or [])
     if progress:
-        progress(f"level 2: priority {found:g} (bound {bound:g}), freeing blocked cases")
-    start = extract_meetings(m, s, m.problem, released)
+        got = found if solved else obj.plan_priority(problem, first)
+        progress(f"level 2: priority {got:g}, freeing what blocks the cases left out")
     better = raise_priority(
-        m.problem,
+        problem,
         m.options,
-        start,
+        first,
         list(m.cases),
         released,
         fixed=set(m.pinned),
@@ -157,10 +164,10 @@ def solve_priority_level(
         workers=workers,
         progress=progress,
     )
-    raised_value = obj.plan_priority(m.problem, better)
+    raised = obj.plan_priority(problem, better)
     if progress:
-        progress(f"level 2: priority {max(raised_value, found):g}, CP-SAT again from there")
-    if raised_value > found:
+        progress(f"level 2: priority {max(raised, found):g}, CP-SAT again from there")
+    if raised > found:
         hint_meetings(m, better)
     else:
         hint_from_solution(m, s)
@@ -168,11 +175,11 @@ def solve_priority_level(
         s2, status2 = solve_level(m, level_end, workers)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = min(bound, s2.best_objective_bound)
-            if s2.objective_value >= max(raised_value, found):
+            if s2.objective_value >= max(raised, found):
                 return PriorityOutcome(s2, status2, bound)
             if s2.objective_value >= found:
-                s, status = s2, status2
-    return PriorityOutcome(s, status, bound, better if raised_value > found else None)
+                s, status, found = s2, status2, s2.objective_value
+    return PriorityOutcome(s, status, bound, better if raised > found else None)
 
 
 def solve_part(
@@ -286,8 +293,26 @@ def solve_part(
                 workers,
                 released,
                 lambda msg: progress(1 / 3, msg) if progress else None,
+                start=(
+                    extract_meetings(m, solver, problem, released)
+                    if solver is not None
+                    else mine
+                    if hint is not None
+                    else None
+                ),
             )
             s, status = outcome.solver, outcome.status
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and outcome.meetings:
+                # CP-SAT found nothing in time, neighbourhoods raised the start: their
+                # plan is level 2's, with the weakest honest bound.
+                optimal = False
+                raised = outcome.meetings
+                values[name] = obj.plan_priority(problem, raised)
+                bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
+                m.cp.add(expr >= values[name])
+                hint_meetings(m, raised)
+                carry = max(0.0, level_end - time.monotonic())
+                continue
         else:
             s, status = solve_level(m, level_end, workers, soft=name == "soft_cost")
         if (
@@ -299,7 +324,8 @@ def solve_part(
             # valid plan, so it stands at this level, with the weakest honest bound,
             # and the next level starts from it (it is still the model's hint).
             if name == LEVELS[-1]:
-                return _hint_result(problem, m, mine, case_ids, released, t0)
+                plan = raised if raised is not None else mine
+                return _hint_result(problem, m, plan, case_ids, released, t0)
             optimal = False
             values[name] = _plan_value(problem, name, mine, released)
             bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
