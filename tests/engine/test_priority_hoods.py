@@ -47,7 +47,7 @@ def test_raise_priority_from_greedy_keeps_every_rule(seed: int) -> None:
         ids,
         {},
         fixed=set(),
-        deadline=time.monotonic() + 6,
+        deadline=time.monotonic() + 3,
         workers=2,
     )
     assert obj.plan_priority(problem, got) >= start.objective.scheduled_priority
@@ -72,7 +72,7 @@ def test_level_two_with_neighbourhoods_never_below_greedy(area_scarce, monkeypat
     options = build_options(area_scarce)
     ids = [c.id for c in area_scarce.cases]
     g = greedy(area_scarce, options)
-    r = solve_part(area_scarce, ids, time_limit=6, workers=2, options=options, hint=g.meetings)
+    r = solve_part(area_scarce, ids, time_limit=4, workers=2, options=options, hint=g.meetings)
     assert r.values["scheduled_priority"] >= g.objective.scheduled_priority
     assert r.values["scheduled_priority"] <= r.bounds["scheduled_priority"]
     assert r.values["scheduled_priority"] == obj.plan_priority(area_scarce, r.meetings)
@@ -88,13 +88,13 @@ def test_level_one_is_held_on_a_replan(area_scarce, monkeypatch) -> None:  # typ
     options = build_options(problem)
     ids = [c.id for c in problem.cases]
     g = greedy(problem, options)
-    r = solve_part(problem, ids, time_limit=8, workers=2, options=options, hint=g.meetings)
+    r = solve_part(problem, ids, time_limit=5, workers=2, options=options, hint=g.meetings)
     key_g = obj.plan_key(problem, g.meetings, set())
     assert obj.plan_key(problem, r.meetings, set(r.released))[:2] <= key_g[:2]
     _valid(problem, ids, r.meetings)
 
 
 def test_whole_solve_of_area_scarce_verifies_and_beats_greedy(area_scarce) -> None:  # type: ignore[no-untyped-def]
-    plan = solve(area_scarce, time_limit=8, workers=2)
+    plan = solve(area_scarce, time_limit=5, workers=2)
     assert verify(area_scarce, plan) == []
     assert plan.objective.scheduled_priority >= greedy(area_scarce).objective.scheduled_priority
