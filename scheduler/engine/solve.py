@@ -13,6 +13,7 @@ itself (settings, hints, rule 8's lazy travel cuts, reading meetings back) is in
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,15 +140,14 @@ def solve_priority_level(
     budget = level_end - t
     if len(m.cases) <= HOODS_ABOVE:
         s, status = solve_level(m, level_end, workers)
-        return PriorityOutcome(s, status, s.best_objective_bound)
+        return PriorityOutcome(s, status, _upper_bound(s, status))
     s, status = solve_level(m, t + FIRST_SHARE * budget, workers)
     solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE or (not solved and not start):
-        return PriorityOutcome(s, status, s.best_objective_bound)
+        return PriorityOutcome(s, status, _upper_bound(s, status))
     released = released or {}
     problem = m.problem
-    # An upper bound only from a run that found a solution (else it may be meaningless).
-    bound = s.best_objective_bound if solved else float("inf")
+    bound = _upper_bound(s, status)
     found = s.objective_value if solved else -1.0
     first = extract_meetings(m, s, problem, released) if solved else list(start or [])
     if progress:
@@ -180,6 +180,11 @@ def solve_priority_level(
             if s2.objective_value >= found:
                 s, status, found = s2, status2, s2.objective_value
     return PriorityOutcome(s, status, bound, better if raised > found else None)
+
+
+def _upper_bound(s: cp_model.CpSolver, status: Any) -> float:
+    """CP-SAT's bound, from a run that found a solution only (else it may not be one)."""
+    return s.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else math.inf
 
 
 def solve_part(
