@@ -176,7 +176,16 @@ def _floats(text: str) -> list[float]:
 @click.option("--sizes", default="small,area,region,national", show_default=True)
 @click.option("--seeds", default="1,2,3", show_default=True)
 @click.option(
-    "--tight", type=click.Choice(["both", "yes", "no"]), default="both", show_default=True
+    "--tiers",
+    default="loose,tight,scarce",
+    show_default=True,
+    help="Generator tiers: loose, tight (fewer hours), scarce (few facilitators and rooms).",
+)
+@click.option(
+    "--tight",
+    type=click.Choice(["both", "yes", "no"]),
+    default=None,
+    help="Older spelling: loose and/or tight only (overrides --tiers).",
 )
 @click.option("--time-limit-small", default="10", show_default=True)
 @click.option("--time-limit-area", default="10,60", show_default=True)
@@ -192,7 +201,8 @@ def _floats(text: str) -> list[float]:
 def bench_command(
     sizes: str,
     seeds: str,
-    tight: str,
+    tiers: str,
+    tight: str | None,
     time_limit_small: str,
     time_limit_area: str,
     time_limit_region: str,
@@ -204,7 +214,7 @@ def bench_command(
     out: str | None,
 ) -> None:
     """Engine vs greedy on generated problems: priority vs bound, soft cost, time, memory."""
-    from scheduler.engine.bench import BenchConfig, print_report, run_bench
+    from scheduler.engine.bench import TIERS, BenchConfig, print_report, run_bench
 
     limits = {
         "small": _floats(time_limit_small),
@@ -216,10 +226,17 @@ def bench_command(
     unknown = [s for s in names if s not in limits]
     if unknown:
         raise fail(f"unknown size(s) {', '.join(unknown)}: expected small, area, region, national")
+    if tight is not None:
+        chosen = {"both": ["loose", "tight"], "yes": ["tight"], "no": ["loose"]}[tight]
+    else:
+        chosen = [t.strip() for t in tiers.split(",") if t.strip()]
+    bad = [t for t in chosen if t not in TIERS]
+    if bad or not chosen:
+        raise fail(f"unknown tier(s) {', '.join(bad) or '(none)'}: expected {', '.join(TIERS)}")
     config = BenchConfig(
         sizes=names,
         seeds=_ints(seeds),
-        tight={"both": [False, True], "yes": [True], "no": [False]}[tight],
+        tiers=chosen,
         limits=limits,
         workers=workers,
         replan=replan,

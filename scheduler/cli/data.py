@@ -150,13 +150,21 @@ def _write(doc: dict, out: str) -> None:
 @click.command()
 @click.option("--size", type=click.Choice(SIZES), default="small", show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--tight", is_flag=True, help="Scarce facilitators and venues: not every case fits.")
+@click.option(
+    "--tight", is_flag=True, help="Fewer facilitator and venue hours: not every case fits."
+)
+@click.option(
+    "--scarce",
+    is_flag=True,
+    help="Few facilitators (at most 2 conferences a week) and venues (at most 2 rooms); "
+    "half the cases due before the horizon ends.",
+)
 @click.option(
     "--out", "out", default="-", show_default=True, help="File to write ('-' for stdout)."
 )
-def generate(size: str, seed: int, tight: bool, out: str) -> None:
+def generate(size: str, seed: int, tight: bool, scarce: bool, out: str) -> None:
     """Write a seeded synthetic problem document (no real personal data)."""
-    doc = generated_problem(size, seed, tight)
+    doc = generated_problem(size, seed, tight, scarce=scarce)
     _write(doc, out)
     if out != "-":
         p = load_problem(doc)
@@ -166,11 +174,11 @@ def generate(size: str, seed: int, tight: bool, out: str) -> None:
         )
 
 
-def generated_problem(size: str, seed: int, tight: bool = False) -> dict:
+def generated_problem(size: str, seed: int, tight: bool = False, *, scarce: bool = False) -> dict:
     """The generator's document, checked: an invalid one is a bug, reported as such."""
     from scheduler.generate import generate_problem  # heavy, and only needed here
 
-    raw = generate_problem(size, seed, tight=tight)
+    raw = generate_problem(size, seed, tight=tight, scarce=scarce)
     doc = raw.to_doc() if hasattr(raw, "to_doc") else raw
     try:
         load_problem(doc)

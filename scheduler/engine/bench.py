@@ -21,13 +21,16 @@ from queue import Empty
 from typing import Any
 
 Row = dict[str, Any]
+# The generator's tiers: "tight" cuts hours; "scarce" has few facilitators and venues
+# (at most 2 conferences a week each, at most 2 rooms) and half the cases due early.
+TIERS = ("loose", "tight", "scarce")
 
 
 @dataclass(frozen=True)
 class BenchConfig:
     sizes: list[str]
     seeds: list[int]
-    tight: list[bool]
+    tiers: list[str]  # of TIERS: "loose" (the default generator), "tight", "scarce"
     limits: dict[str, list[float]]  # seconds per size; area gets two runs by default
     workers: int = 2
     replan: bool = True
@@ -213,18 +216,22 @@ def run_bench(config: BenchConfig, echo: Callable[[str], None] = print) -> dict[
     rows: list[Row] = []
     for size in config.sizes:
         for seed in config.seeds:
-            for tight in config.tight:
-                doc = generate_problem(size, seed, tight=tight)
-                echo(f"{size} seed {seed}{' tight' if tight else ''}: greedy")
+            for tier in config.tiers:
+                if tier not in TIERS:
+                    raise ValueError(f"unknown tier {tier!r}: expected one of {', '.join(TIERS)}")
+                doc = generate_problem(size, seed, tight=tier == "tight", scarce=tier == "scarce")
+                label = f"{size} seed {seed}{'' if tier == 'loose' else ' ' + tier}"
+                echo(f"{label}: greedy")
                 g = in_child(child_greedy, doc)
                 for limit in config.limits.get(size, [60.0]):
-                    echo(f"{size} seed {seed}{' tight' if tight else ''}: engine {limit:g} s")
+                    echo(f"{label}: engine {limit:g} s")
                     e = in_child(child_engine, doc, limit, config.workers)
                     rows.append(
                         {
                             "size": size,
                             "seed": seed,
-                            "tight": tight,
+                            "tier": tier,
+                            "tight": tier == "tight",
                             "limit": limit,
                             "engine": e,
                             "greedy": g,
@@ -251,7 +258,7 @@ def print_report(report: dict[str, Any]) -> None:
 
     table = Table(title="engine vs greedy")
     cols = (
-        "size", "seed", "tight", "limit s", "priority / bound", "%", "L1 opt", "L2 opt",
+        "size", "seed", "tier", "limit s", "priority / bound", "%", "L1 opt", "L2 opt",
         "soft", "soft bound", "greedy prio", "greedy soft", "soft ratio", "bound ratio", "wall s",
         "peak MB", "greedy s",
         "verify e/g",
@@ -261,7 +268,7 @@ def print_report(report: dict[str, Any]) -> None:
     for r in report["rows"]:
         e, g = r["engine"], r["greedy"]
         if "error" in e or "error" in g:
-            table.add_row(r["size"], str(r["seed"]), _yn(r["tight"]), f"{r['limit']:g}",
+            table.add_row(r["size"], str(r["seed"]), _tier(r), f"{r['limit']:g}",
                           e.get("error", "") or g.get("error", ""))  # fmt: skip
             continue
         pct = 100 * e["priority"] / e["bound_priority"] if e["bound_priority"] else 100.0
@@ -272,7 +279,7 @@ def print_report(report: dict[str, Any]) -> None:
         # have a lower ratio than this, whatever the time limit.
         floor = e["bound_soft_cost"] / g["soft_cost"] if g["soft_cost"] else float("nan")
         table.add_row(
-            r["size"], str(r["seed"]), _yn(r["tight"]), f"{r['limit']:g}",
+            r["size"], str(r["seed"]), _tier(r), f"{r['limit']:g}",
             f"{e['priority']} / {e['bound_priority']}", pct_text,
             _yn(e["bound_disruption"] == e["disruption"]),
             _yn(e["bound_priority"] == e["priority"] and g["priority"] <= e["bound_priority"]),
@@ -308,6 +315,10 @@ def print_report(report: dict[str, Any]) -> None:
             f"max {rp['suggest_max']} s per case (after a one-off {rp['suggest_setup']} s "
             "to expand availability)"
         )
+
+
+def _tier(row: Row) -> str:
+    return str(row.get("tier") or ("tight" if row.get("tight") else "loose"))
 
 
 def _yn(flag: bool) -> str:

@@ -75,9 +75,9 @@ def improve(
     movable = [c for c in case_ids if c not in fixed and options.cases[c].schedulable]
     if len(movable) < 2:
         return meetings, ideals
-    plan = _Plan(problem, meetings)
-    centre = _centres(problem, options, movable)
-    partners = _partners(problem)
+    plan = PlanIndex(problem, meetings)
+    centre = case_centres(problem, options, movable)
+    partners = case_partners(problem)
     cost = obj.plan_soft_cost(problem, meetings)
     k = min(FIRST_K, len(movable))
     rounds = 0
@@ -90,7 +90,7 @@ def improve(
             pivot = centre[rng.choice(movable)]
             hood = sorted(movable, key=lambda c: math.dist(centre[c], pivot))[:k]
         context = plan.touching(options, hood, partners)
-        m = _sub_model(problem, options, hood, context, plan)
+        m = sub_model(problem, options, hood, context, plan)
         _hold_levels(m, problem, hood, plan, released)
         facs = {f for c in hood for f in options.cases[c].usable_facilitators}
         m.cp.minimize(obj.soft_cost(m, load_floor=plan.max_load(outside=facs)))
@@ -115,7 +115,7 @@ def improve(
     return plan.meetings, ideals
 
 
-class _Plan:
+class PlanIndex:
     """The current meetings with the indexes a neighbourhood needs."""
 
     def __init__(self, problem: Problem, meetings: list[Meeting]) -> None:
@@ -183,12 +183,12 @@ class _Plan:
     def max_load(self, outside: set[str]) -> int:
         return max((len(cs) for f, cs in self.by_fac.items() if f not in outside), default=0)
 
-    def with_hood(self, hood: list[str], new: list[Meeting]) -> _Plan:
+    def with_hood(self, hood: list[str], new: list[Meeting]) -> PlanIndex:
         wanted = set(hood)
-        return _Plan(self.problem, [x for x in self.meetings if x.case not in wanted] + new)
+        return PlanIndex(self.problem, [x for x in self.meetings if x.case not in wanted] + new)
 
 
-def _centres(
+def case_centres(
     problem: Problem, options: Options, case_ids: list[str]
 ) -> dict[str, tuple[float, float]]:
     """Kilometre-like plane point of each case: its principals' homes, else its venues."""
@@ -205,7 +205,7 @@ def _centres(
     return out
 
 
-def _partners(problem: Problem) -> dict[str, set[str]]:
+def case_partners(problem: Problem) -> dict[str, set[str]]:
     """Case → the other cases holding a keep-apart partner of one of its parties."""
     out: dict[str, set[str]] = defaultdict(set)
     for p, q in problem.keep_apart:
@@ -216,8 +216,8 @@ def _partners(problem: Problem) -> dict[str, set[str]]:
     return out
 
 
-def _sub_model(
-    problem: Problem, options: Options, hood: list[str], context: list[str], plan: _Plan
+def sub_model(
+    problem: Problem, options: Options, hood: list[str], context: list[str], plan: PlanIndex
 ) -> Model:
     """The hood's cases with their options, the context's meetings as fixed pins whose
     options are cut to that one placement (so they add a handful of variables)."""
@@ -246,7 +246,7 @@ def _sub_model(
 
 
 def _hold_levels(
-    m: Model, problem: Problem, hood: list[str], plan: _Plan, released: dict[str, str]
+    m: Model, problem: Problem, hood: list[str], plan: PlanIndex, released: dict[str, str]
 ) -> None:
     """Levels 1 and 2 on the hood no worse than the plan has them (the rest is fixed)."""
     wanted = set(hood)
@@ -258,8 +258,8 @@ def _hold_levels(
     ]
     if confirmed:
         m.cp.add(obj.disruption(m, confirmed) <= obj.plan_disruption(now, confirmed, set(released)))
-    m.cp.add(obj.scheduled_priority(_only(m, wanted)) >= obj.plan_priority(problem, now))
+    m.cp.add(obj.scheduled_priority(only_cases(m, wanted)) >= obj.plan_priority(problem, now))
 
 
-def _only(m: Model, wanted: set[str]) -> Model:
+def only_cases(m: Model, wanted: set[str]) -> Model:
     return replace(m, cases={c: cv for c, cv in m.cases.items() if c in wanted})

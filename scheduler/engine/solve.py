@@ -13,6 +13,7 @@ itself (settings, hints, rule 8's lazy travel cuts, reading meetings back) is in
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from scheduler.engine.model import Model, new_case_vars
 from scheduler.engine.neighbourhoods import LNS_ABOVE, improve
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
+from scheduler.engine.priority_hoods import raise_priority
 from scheduler.engine.rules import RULES
 from scheduler.engine.single_moves import DESCENT_SHARE, descend
 from scheduler.engine.soft_bound import Ideals
@@ -98,14 +100,91 @@ def build_model(
     return m, released
 
 
-def solve_priority_level(m: Model, level_end: float, workers: int) -> tuple[cp_model.CpSolver, Any]:
+@dataclass
+class PriorityOutcome:
+    """Level 2's result: CP-SAT's solver of its best solution with its status, the best
+    upper bound any of its runs proved, and `meetings` when neighbourhood search found
+    a plan of more priority than that solution (else None: the solver's plan stands)."""
+
+    solver: cp_model.CpSolver
+    status: Any
+    bound: float
+    meetings: list[Meeting] | None = None
+
+
+# Level 2 of parts over HOODS_ABOVE cases, when CP-SAT has not proven it in the first
+# FIRST_SHARE of its time: neighbourhood search (`priority_hoods.raise_priority`) for
+# the next HOODS_SHARE, then CP-SAT again from that plan for the rest (a better bound,
+# and sometimes a better plan). See docs/engine.md, "Scarce facilitators".
+HOODS_ABOVE = 40
+FIRST_SHARE, HOODS_SHARE = 0.25, 0.45
+
+
+def solve_priority_level(
+    m: Model,
+    level_end: float,
+    workers: int,
+    released: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    start: list[Meeting] | None = None,
+) -> PriorityOutcome:
     """Level 2: the most priority scheduled, level 1 already held, until `level_end`.
 
     The model's objective is set and its hint is the level-1 solution (or the greedy
-    plan). Returns the solver of the best solution with no travel clash and its status,
-    as `cpsat_run.solve_level` does. A level-2 search of its own goes here.
+    plan), whose meetings are `start` (None: no valid plan to start from). Small parts,
+    and parts CP-SAT proves in its first share, are CP-SAT alone; crowded ones get
+    neighbourhoods that free what blocks the cases left out, from CP-SAT's solution or,
+    when it found none in its share, from `start`.
     """
-    return solve_level(m, level_end, workers)
+    t = time.monotonic()
+    budget = level_end - t
+    if len(m.cases) <= HOODS_ABOVE:
+        s, status = solve_level(m, level_end, workers)
+        return PriorityOutcome(s, status, _upper_bound(s, status))
+    s, status = solve_level(m, t + FIRST_SHARE * budget, workers)
+    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE or (not solved and not start):
+        return PriorityOutcome(s, status, _upper_bound(s, status))
+    released = released or {}
+    problem = m.problem
+    bound = _upper_bound(s, status)
+    found = s.objective_value if solved else -1.0
+    first = extract_meetings(m, s, problem, released) if solved else list(start or [])
+    if progress:
+        got = found if solved else obj.plan_priority(problem, first)
+        progress(f"level 2: priority {got:g}, freeing what blocks the cases left out")
+    better = raise_priority(
+        problem,
+        m.options,
+        first,
+        list(m.cases),
+        released,
+        fixed=set(m.pinned),
+        deadline=t + (FIRST_SHARE + HOODS_SHARE) * budget,
+        workers=workers,
+        progress=progress,
+    )
+    raised = obj.plan_priority(problem, better)
+    if progress:
+        progress(f"level 2: priority {max(raised, found):g}, CP-SAT again from there")
+    if raised > found:
+        hint_meetings(m, better)
+    else:
+        hint_from_solution(m, s)
+    if level_end - time.monotonic() > 1.0:
+        s2, status2 = solve_level(m, level_end, workers)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = min(bound, s2.best_objective_bound)
+            if s2.objective_value >= max(raised, found):
+                return PriorityOutcome(s2, status2, bound)
+            if s2.objective_value >= found:
+                s, status, found = s2, status2, s2.objective_value
+    return PriorityOutcome(s, status, bound, better if raised > found else None)
+
+
+def _upper_bound(s: cp_model.CpSolver, status: Any) -> float:
+    """CP-SAT's bound, from a run that found a solution only (else it may not be one)."""
+    return s.best_objective_bound if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else math.inf
 
 
 def solve_part(
@@ -150,6 +229,7 @@ def solve_part(
     carry = 0.0
     mine = [h for h in hint or [] if h.case in m.cases]
     floor: list[Meeting] | None = None  # level 3's start after single-case moves
+    raised: list[Meeting] | None = None  # level 2's plan when better than `solver`'s
     ideals: Ideals | None = None  # each case's cheapest placement alone: level 3's bound
     fixed: set[str] = set()
     if hint is not None:
@@ -168,7 +248,13 @@ def solve_part(
             continue
         level_end = time.monotonic() + budget
         if name == "soft_cost":
-            start = mine if solver is None else extract_meetings(m, solver, problem, released)
+            start = (
+                raised
+                if raised is not None
+                else mine
+                if solver is None
+                else extract_meetings(m, solver, problem, released)
+            )
             fixed = set(m.pinned)
             if len(case_ids) > lns_above:
                 del m, solver  # the whole-part model is not needed any more: free its memory
@@ -204,8 +290,34 @@ def solve_part(
             m.cp.maximize(expr)
         else:
             m.cp.minimize(expr)
+        outcome: PriorityOutcome | None = None
         if name == "scheduled_priority":
-            s, status = solve_priority_level(m, level_end, workers)
+            outcome = solve_priority_level(
+                m,
+                level_end,
+                workers,
+                released,
+                lambda msg: progress(1 / 3, msg) if progress else None,
+                start=(
+                    extract_meetings(m, solver, problem, released)
+                    if solver is not None
+                    else mine
+                    if hint is not None
+                    else None
+                ),
+            )
+            s, status = outcome.solver, outcome.status
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and outcome.meetings:
+                # CP-SAT found nothing in time, neighbourhoods raised the start: their
+                # plan is level 2's, with the weakest honest bound.
+                optimal = False
+                raised = outcome.meetings
+                values[name] = obj.plan_priority(problem, raised)
+                bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
+                m.cp.add(expr >= values[name])
+                hint_meetings(m, raised)
+                carry = max(0.0, level_end - time.monotonic())
+                continue
         else:
             s, status = solve_level(m, level_end, workers, soft=name == "soft_cost")
         if (
@@ -217,7 +329,8 @@ def solve_part(
             # valid plan, so it stands at this level, with the weakest honest bound,
             # and the next level starts from it (it is still the model's hint).
             if name == LEVELS[-1]:
-                return _hint_result(problem, m, mine, case_ids, released, t0)
+                plan = raised if raised is not None else mine
+                return _hint_result(problem, m, plan, case_ids, released, t0)
             optimal = False
             values[name] = _plan_value(problem, name, mine, released)
             bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
@@ -245,23 +358,34 @@ def solve_part(
             # Keep the previous level's solution, with the exact figure of that plan
             # and the weakest honest bound (nothing was proven at this level).
             optimal = False
-            picked = extract_meetings(m, solver, problem, released)
+            picked = (
+                raised if raised is not None else extract_meetings(m, solver, problem, released)
+            )
             values[name] = _plan_value(problem, name, picked, released)
             bounds[name] = _trivial_bound(m.options, case_ids, set(m.pinned), name)
             continue
         solver = s
+        raised = None
         optimal = optimal and status == cp_model.OPTIMAL
         values[name] = int(round(s.objective_value))
-        bound = s.best_objective_bound
+        bound = s.best_objective_bound if outcome is None else outcome.bound
         bounds[name] = int(-(-bound // 1)) if name != "scheduled_priority" else int(bound // 1)
+        if outcome is not None and outcome.meetings is not None:
+            # Neighbourhoods beat CP-SAT's last solution: their plan is level 2's.
+            raised = outcome.meetings
+            values[name] = obj.plan_priority(problem, raised)
+            optimal = optimal and values[name] >= bounds[name]
         if name == "scheduled_priority":
             m.cp.add(expr >= values[name])
         else:
             m.cp.add(expr <= values[name])
-        hint_from_solution(m, s)
+        if raised is not None:
+            hint_meetings(m, raised)
+        else:
+            hint_from_solution(m, s)
         carry = max(0.0, level_end - time.monotonic())
     assert solver is not None
-    meetings = extract_meetings(m, solver, problem, released)
+    meetings = raised if raised is not None else extract_meetings(m, solver, problem, released)
     if floor is not None and obj.plan_key(problem, floor, set(released)) < obj.plan_key(
         problem, meetings, set(released)
     ):

@@ -16,6 +16,19 @@ SIZES: dict[str, tuple[int, int, int]] = {
     "region": (250, 400, 90),
     "national": (1200, 2000, 450),
 }
+# The scarce tier (issue 9): the same cases with far fewer facilitators and venues,
+# every facilitator at most 2 conferences a week, at most 2 rooms per venue and half
+# the cases with a deadline inside the horizon. Region is the issue's own problem
+# (250 cases, 140 facilitators, 50 venues); the other sizes keep its ratios.
+SCARCE_SIZES: dict[str, tuple[int, int, int]] = {
+    "small": (12, 7, 3),
+    "area": (60, 34, 12),
+    "region": (250, 140, 50),
+    "national": (1200, 672, 240),
+}
+SCARCE_MAX_PER_WEEK = 2
+SCARCE_MAX_ROOMS = 2
+SCARCE_DUE_DAYS = (10, 24)  # a due case's latest date, in days after the horizon starts
 DEFAULT_START = dt.date(
     2027, 3, 1
 )  # a Monday; the horizon crosses the clocks going forward on 28 March
@@ -30,20 +43,39 @@ POLICY = {
 
 
 def generate_problem(
-    size: str, seed: int, tight: bool = False, start: dt.date | None = None
+    size: str,
+    seed: int,
+    tight: bool = False,
+    start: dt.date | None = None,
+    *,
+    scarce: bool = False,
 ) -> dict:
-    """A seeded synthetic problem document; the same arguments always give the same dict."""
+    """A seeded synthetic problem document; the same arguments always give the same dict.
+
+    `tight` cuts facilitators' and venues' hours; `scarce` (the issue-9 tier) keeps
+    normal hours but has fewer facilitators and venues (`SCARCE_SIZES`), at most 2
+    conferences a week each, at most 2 rooms per venue and half the cases due before
+    the horizon ends.
+    """
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}: expected one of {', '.join(SIZES)}")
     start = start or DEFAULT_START
-    n_cases, n_fac, n_ven = SIZES[size]
+    n_cases, n_fac, n_ven = (SCARCE_SIZES if scarce else SIZES)[size]
     ctx = Ctx.create(seed, tight, start, scope_for(size))
     fac = facilitators(ctx, n_fac)
     ven = venues(ctx, n_ven)
+    if scarce:
+        _scarce_people_and_rooms(fac, ven)
     limit_travel(ctx, fac, ven)
     cases = make_cases(ctx, n_cases, fac, ven)
+    if scarce:
+        _half_with_deadlines(ctx, cases)
     _conflicts(ctx, fac, cases)
-    name = f"{size}-{ctx.scope.slug}-s{seed}" + ("-tight" if tight else "")
+    name = (
+        f"{size}-{ctx.scope.slug}-s{seed}"
+        + ("-tight" if tight else "")
+        + ("-scarce" if scarce else "")
+    )
     return {
         "format": "rj-problem/1",
         "name": name,
@@ -57,6 +89,39 @@ def generate_problem(
         "keep_apart": _keep_apart(ctx, cases),
         "existing": [],
     }
+
+
+def _scarce_people_and_rooms(fac: list[dict], ven: list[dict]) -> None:
+    """At most 2 conferences a week per facilitator, at most 2 rooms per venue."""
+    for f in fac:
+        f["max_meetings_per_week"] = min(f["max_meetings_per_week"], SCARCE_MAX_PER_WEEK)
+    for v in ven:
+        if len(v["rooms"]) > SCARCE_MAX_ROOMS:
+            kept = v["rooms"][:SCARCE_MAX_ROOMS]
+            if all(r["capacity"] < 8 for r in kept):  # keep a room big enough for a conference
+                kept[0] = max(v["rooms"], key=lambda r: r["capacity"])
+            v["rooms"] = kept
+
+
+def _half_with_deadlines(ctx: Ctx, cases: list[dict]) -> None:
+    """Exactly half the cases (rounded up) due in the horizon's first weeks
+    (`SCARCE_DUE_DAYS`), the others open to its end; every window stays at least 10
+    days long (or starts with the horizon)."""
+    rng = ctx.rngs["deadlines"]
+    order = list(range(len(cases)))
+    rng.shuffle(order)
+    due = set(order[: (len(cases) + 1) // 2])
+    for i, c in enumerate(cases):
+        if i not in due:
+            c["latest"] = ctx.end.isoformat()
+            continue
+        earliest = dt.date.fromisoformat(c["earliest"])
+        latest = dt.date.fromisoformat(c["latest"])
+        lo, hi = SCARCE_DUE_DAYS
+        latest = min(latest, ctx.start + dt.timedelta(days=rng.randint(lo, hi)))
+        earliest = max(ctx.start, min(earliest, latest - dt.timedelta(days=10)))
+        c["earliest"] = earliest.isoformat()
+        c["latest"] = latest.isoformat()
 
 
 def _centre(ctx: Ctx, cid: str) -> dict:

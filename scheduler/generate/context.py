@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 from .availability import bank_holidays
 from .geography import Place, Scope
 
-STREAMS = ("facilitators", "facilitator_time", "venues", "venue_time", "cases", "links")
+# New streams go at the end: each is seeded in turn from the master, so earlier ones keep
+# their values (and every tier generated before keeps its documents).
+STREAMS = (
+    "facilitators",
+    "facilitator_time",
+    "venues",
+    "venue_time",
+    "cases",
+    "links",
+    "deadlines",
+)
 
 
 @dataclass

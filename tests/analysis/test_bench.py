@@ -31,7 +31,7 @@ def test_bench_runs_end_to_end(tmp_path):
     from scheduler.engine.bench import BenchConfig, run_bench
 
     config = BenchConfig(
-        sizes=["small"], seeds=[1], tight=[False], limits={"small": [2.0]}, replan=False
+        sizes=["small"], seeds=[1], tiers=["loose"], limits={"small": [2.0]}, replan=False
     )
     report = run_bench(config, echo=lambda _: None)
     (row,) = report["rows"]
