@@ -27,12 +27,6 @@ class NotPlannedYet(click.ClickException):
 
 def _run(problem: Problem, time_limit: float, workers: int, quiet: bool) -> Plan:
     from scheduler.cli.progress import ProgressLine
-    from scheduler.engine.journeys_guard import JourneysNotPlanned, refuse_journeys
-
-    try:
-        refuse_journeys(problem)
-    except JourneysNotPlanned as exc:
-        raise NotPlannedYet(str(exc)) from None
     from scheduler.engine import solve
 
     if quiet:
