@@ -115,8 +115,10 @@ def _place_case(  # type: ignore[no-untyped-def]
     tries: int,
     released_sessions: dict[str, str],
     spread: int | None = None,
+    may_release: bool = False,
 ) -> list[Journey]:
-    """Journeys of one case honouring its kept pins (released when impossible)."""
+    """Journeys of one case honouring its kept pins (with `may_release`, the greedy
+    plan's call, pins that cannot be kept are released and the case placed without)."""
     kept = next((m for m in ex.kept_meetings if m.case == case.id), None)
     pinned = {
         sid: row
@@ -124,6 +126,7 @@ def _place_case(  # type: ignore[no-untyped-def]
         if sid not in released_sessions
     }
     prefer = dict(ex.confirmed_sessions.get(case.id, {}))
+    prefer.update({sid: row for sid, row in ex.pinned_sessions.get(case.id, {}).items() if sid in released_sessions})
     old = ex.confirmed_meetings.get(case.id)
     old_key = (placer.clock.instant(old.start), old.venue) if old is not None else None
     got = placer.place(
@@ -136,7 +139,7 @@ def _place_case(  # type: ignore[no-untyped-def]
         prefer_conference=old_key,
         spread=spread,
     )
-    if got or not pinned:
+    if got or not pinned or not may_release:
         return got
     for sid in pinned:
         released_sessions[sid] = (
@@ -158,7 +161,7 @@ def greedy_journeys(
     placer = JourneyPlacer(options, occ)
     out: list[Journey] = []
     for case in sorted(problem.cases, key=order_key(problem, ex)):
-        got = _place_case(placer, ex, case, "first", 1, released_sessions)
+        got = _place_case(placer, ex, case, "first", 1, released_sessions, may_release=True)
         if got:
             j = got[0]
             for e in j.engagements:
@@ -216,7 +219,8 @@ def disruption_of(ex: Existing, case_id: str, j: Journey | None) -> int:
             moved = m.start != old.start or m.venue != old.venue
             total += (DROP if moved else 0) + len(set(old.facilitators) - set(m.facilitators))
     rows = {s.session: s for s in j.sessions} if j is not None else {}
-    for sid, before in ex.confirmed_sessions.get(case_id, {}).items():
+    old_rows = {**ex.pinned_sessions.get(case_id, {}), **ex.confirmed_sessions.get(case_id, {})}
+    for sid, before in old_rows.items():  # a kept pin costs 0; a released one as confirmed
         now = rows.get(sid)
         if now is None:
             total += DROP
@@ -232,7 +236,8 @@ def plan_values(problem: Problem, ex: Existing, chosen: dict[str, Journey]) -> O
     dis = sum(disruption_of(ex, cid, chosen.get(cid)) for cid in cases)
     # meetings of cases no longer in the problem: dropped
     dis += sum(DROP for cid in ex.confirmed_meetings if cid not in cases)
-    dis += sum(DROP * len(r) for cid, r in ex.confirmed_sessions.items() if cid not in cases)
+    for old in (ex.confirmed_sessions, ex.pinned_sessions):
+        dis += sum(DROP * len(r) for cid, r in old.items() if cid not in cases)
     prio = sum(problem.case_by_id[cid].priority for cid in chosen)
     soft = sum(j.cost for j in chosen.values())
     loads = Counter(f for j in chosen.values() if j.meeting for f in j.meeting.facilitators)
