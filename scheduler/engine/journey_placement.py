@@ -28,8 +28,8 @@ from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import CaseOptions, Options
 from scheduler.engine.placement import search
 from scheduler.engine.session_options import SessionOptions, SessionPlace, case_session_options
-from scheduler.geo import haversine_km, km_rounded_up
 from scheduler.engine.time_rules import Grid
+from scheduler.geo import haversine_km, km_rounded_up
 from scheduler.timeutil import Instant
 
 Order = Literal["best", "first"]
@@ -49,10 +49,6 @@ class Journey:
     lead: str
     team: tuple[str, ...]
     cost: int  # soft cost, the max-load term aside
-
-    def with_status(self, statuses: dict[str, str]) -> Journey:
-        rows = tuple(replace(s, status=statuses.get(s.session, s.status)) for s in self.sessions)
-        return replace(self, sessions=rows)
 
 
 def journey_order(case: Case) -> list[str]:
@@ -198,8 +194,9 @@ class JourneyPlacer:
         prefer = prefer or {}
         tries = tries or (CONFERENCE_TRIES if case.conference else TEAM_TRIES)
         out: list[Journey] = []
-        for lead, team, meeting in self._teams(case, order, tries + skip, only_meeting,
-                                               prefer_conference):
+        for lead, team, meeting in self._teams(
+            case, order, tries + skip, only_meeting, prefer_conference
+        ):
             got = self._with_team(case, order, lead, team, meeting, pinned, prefer, spread)
             if got is None:
                 continue
@@ -226,8 +223,9 @@ class JourneyPlacer:
                 return
             o = self.conference_options(case)
             if prefer_conference is not None:
-                for pl in search(self.occ, case.id, order="first", options_of_case=o,
-                                 only=prefer_conference):
+                for pl in search(
+                    self.occ, case.id, order="first", options_of_case=o, only=prefer_conference
+                ):
                     yield pl.lead, pl.facilitators, pl.to_meeting(self.problem, "confirmed")
             # Date by date (a conference that leaves its sessions no time fails the same
             # way at every start of its date): a few placements per local date.
@@ -317,8 +315,15 @@ class JourneyPlacer:
                 if floor is not None and (not_before is None or not_before < floor):
                     not_before = floor
                 got = self._session(
-                    so, order, lead, team, meeting, conf_e, not_before,
-                    pinned.get(sid), prefer.get(sid),
+                    so,
+                    order,
+                    lead,
+                    team,
+                    meeting,
+                    conf_e,
+                    not_before,
+                    pinned.get(sid),
+                    prefer.get(sid),
                 )
                 if got is None:
                     return None
@@ -376,7 +381,9 @@ class JourneyPlacer:
                 continue
             candidates.append((self._cost(so, pl, attending), pl, attending))
         if pin is not None:
-            candidates = [c for c in candidates if _is(c[1], pin) and list(c[2]) == pin.facilitators]
+            candidates = [
+                c for c in candidates if _is(c[1], pin) and list(c[2]) == pin.facilitators
+            ]
         elif old is not None:
             candidates.sort(key=lambda c: not _is(c[1], old))
         if order == "best":
@@ -397,7 +404,12 @@ class JourneyPlacer:
             starts: Iterable[Instant] = window
             if pin_start is not None:
                 starts = [pin_start] if pin_start in set(window) else []
-            elif old_start is not None and _is(pl, old) and old_start in set(window):
+            elif (
+                old is not None
+                and old_start is not None
+                and _is(pl, old)
+                and old_start in set(window)
+            ):
                 starts = [old_start, *window]
             for s in starts:
                 lo, hi = so.on_site(pl.mode, s)
@@ -483,7 +495,11 @@ class JourneyPlacer:
             if p.needs.language not in spoken:
                 cost += w.interpreter
             wish = p.facilitator_gender
-            if wish is not None and not wish.required and not any(f.gender == wish.value for f in team):
+            if (
+                wish is not None
+                and not wish.required
+                and not any(f.gender == wish.value for f in team)
+            ):
                 cost += w.gender_preference
         return cost
 

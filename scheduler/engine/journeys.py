@@ -44,7 +44,7 @@ from scheduler.domain import (
     Warning_,
 )
 from scheduler.engine import rules
-from scheduler.engine.journey_placement import Journey, JourneyPlacer
+from scheduler.engine.journey_placement import Journey, JourneyPlacer, Order
 from scheduler.engine.objective import DROP
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options, build_options
@@ -55,7 +55,7 @@ from scheduler.engine.session_options import session_has_place
 
 Progress = Callable[[float, str], None]
 # Candidate journeys per case: (order, how many, sessions' spread in days).
-VARIANTS: tuple[tuple[str, int, int | None], ...] = (
+VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("best", 4, None),
     ("first", 2, None),
     ("best", 2, 3),
@@ -111,7 +111,7 @@ def _place_case(  # type: ignore[no-untyped-def]
     placer: JourneyPlacer,
     ex: Existing,
     case,
-    order: str,
+    order: Order,
     tries: int,
     released_sessions: dict[str, str],
     spread: int | None = None,
@@ -126,12 +126,18 @@ def _place_case(  # type: ignore[no-untyped-def]
         if sid not in released_sessions
     }
     prefer = dict(ex.confirmed_sessions.get(case.id, {}))
-    prefer.update({sid: row for sid, row in ex.pinned_sessions.get(case.id, {}).items() if sid in released_sessions})
+    prefer.update(
+        {
+            sid: row
+            for sid, row in ex.pinned_sessions.get(case.id, {}).items()
+            if sid in released_sessions
+        }
+    )
     old = ex.confirmed_meetings.get(case.id)
     old_key = (placer.clock.instant(old.start), old.venue) if old is not None else None
     got = placer.place(
         case,
-        order,  # type: ignore[arg-type]
+        order,
         tries=tries,
         pinned=pinned,
         prefer=prefer,
@@ -149,7 +155,7 @@ def _place_case(  # type: ignore[no-untyped-def]
         prefer[sid] = pinned[sid]
     return placer.place(
         case, order, tries=tries, prefer=prefer, only_meeting=kept, prefer_conference=old_key
-    )  # type: ignore[arg-type]
+    )
 
 
 def greedy_journeys(
@@ -201,7 +207,9 @@ def candidates(
 def _sig(j: Journey) -> tuple:  # type: ignore[type-arg]
     m = j.meeting
     head = (m.start, m.venue, m.room, tuple(m.facilitators)) if m is not None else ()
-    return head + tuple((s.session, s.start, s.mode, s.venue, tuple(s.facilitators)) for s in j.sessions)
+    return head + tuple(
+        (s.session, s.start, s.mode, s.venue, tuple(s.facilitators)) for s in j.sessions
+    )
 
 
 # --------------------------------------------------------------------------- objective
@@ -335,6 +343,56 @@ def select(
     return (best if best is not None else dict(hint)), proven and best is not None
 
 
+# --------------------------------------------------------------------------- single-case moves
+
+
+def improve(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    deadline: float,
+) -> dict[str, Journey]:
+    """Single-case moves on the whole plan until `deadline`: each unscheduled case is
+    tried against everything placed (level 2), then each scheduled case is re-placed
+    at its cheapest whole journey given the rest (level 3), kept only when the plan's
+    objective improves (levels in order)."""
+    chosen = dict(chosen)
+    occ = Occupancy(options, ex.kept_meetings)
+    for j in chosen.values():
+        for e in j.engagements:
+            occ.hold(e)
+    placer = JourneyPlacer(options, occ)
+    released: dict[str, str] = {}
+    best = _key(plan_values(problem, ex, chosen))
+    order = sorted(problem.cases, key=order_key(problem, ex))
+    for case in [c for c in order if c.id not in chosen] + [c for c in order if c.id in chosen]:
+        if time.monotonic() > deadline:
+            break
+        if any(k.case == case.id for k in ex.kept_meetings) or case.id in ex.pinned_sessions:
+            continue  # kept pins stay as they are
+        old = chosen.pop(case.id, None)
+        if old is not None:
+            for e in old.engagements:
+                occ.release(e)
+        found = [
+            j
+            for variant in (("best", 3, None), ("first", 1, None), ("best", 1, 7))
+            for j in _place_case(placer, ex, case, variant[0], variant[1], released, variant[2])  # type: ignore[arg-type]
+        ]
+        pick = old
+        for j in found:
+            trial = {**chosen, case.id: j}
+            key = _key(plan_values(problem, ex, trial))
+            if key < best:
+                best, pick = key, j
+        if pick is not None:
+            chosen[case.id] = pick
+            for e in pick.engagements:
+                occ.hold(e)
+    return chosen
+
+
 # --------------------------------------------------------------------------- reasons
 
 
@@ -350,7 +408,9 @@ def journey_reasons(
     placer = JourneyPlacer(options, Occupancy(options, pins))
     conf_missing = [cid for cid in missing if problem.case_by_id[cid].conference]
     meetings = [j.meeting for j in chosen.values() if j.meeting is not None]
-    conf = unscheduled_reasons(problem, options, pins + meetings, conf_missing) if conf_missing else {}
+    conf = (
+        unscheduled_reasons(problem, options, pins + meetings, conf_missing) if conf_missing else {}
+    )
     out: dict[str, list[Reason]] = {}
     for cid in missing:
         case = problem.case_by_id[cid]
@@ -358,13 +418,21 @@ def journey_reasons(
         static = list(o.ineligible)
         if not o.team_possible:
             static.append(
-                Reason(code="NO_QUALIFIED_FACILITATOR", message="no set of facilitators meets rule 2")
+                Reason(
+                    code="NO_QUALIFIED_FACILITATOR", message="no set of facilitators meets rule 2"
+                )
             )
         if case.conference:
             given = conf.get(cid, [])
             codes = {r.code for r in given}
-            if codes & {"NO_CONSENT", "NOT_ELIGIBLE_DIRECT", "MISSING_APPROPRIATE_ADULT",
-                        "NO_QUALIFIED_FACILITATOR", "NO_SAFE_VENUE", "NO_COMMON_TIME"}:
+            if codes & {
+                "NO_CONSENT",
+                "NOT_ELIGIBLE_DIRECT",
+                "MISSING_APPROPRIATE_ADULT",
+                "NO_QUALIFIED_FACILITATOR",
+                "NO_SAFE_VENUE",
+                "NO_COMMON_TIME",
+            }:
                 out[cid] = given
                 continue
             if not placer.place(case, "first", tries=1) and not placer.place(case, "best", tries=3):
@@ -449,6 +517,16 @@ def plan_journeys(
             chosen = got
         else:
             proven = False
+    if time.monotonic() - t0 < time_limit - reserve:
+        if progress:
+            progress(0.85, "single-case moves")
+        for _ in range(5):  # passes, while one improves and time is left
+            if time.monotonic() > t0 + time_limit - reserve:
+                break
+            moved = improve(problem, options, ex, chosen, t0 + time_limit - reserve)
+            if _key(plan_values(problem, ex, moved)) >= _key(plan_values(problem, ex, chosen)):
+                break
+            chosen, proven = moved, False
     if progress:
         progress(0.9, "reasons")
     return build_plan(problem, options, ex, chosen, released_sessions, t0, proven)
@@ -501,7 +579,7 @@ def build_plan(
         scheduled_priority=max(priority_bound(problem, options, placer), value.scheduled_priority),
         soft_cost=0,
     )
-    status = "OPTIMAL" if _key(bound) == _key(value) and proven else "FEASIBLE"
+    solver_status = "OPTIMAL" if _key(bound) == _key(value) and proven else "FEASIBLE"
     warnings = change_warnings(problem, meetings, ex.released)
     warnings += [
         Warning_(
@@ -520,7 +598,7 @@ def build_plan(
         unscheduled=[Unscheduled(case=c, reasons=reasons[c]) for c in missing],
         objective=value,
         solver=SolverInfo(
-            status=status,  # type: ignore[arg-type]
+            status=solver_status,  # type: ignore[arg-type]
             wall_seconds=round(time.monotonic() - t0, 3),
             bound=bound,
         ),

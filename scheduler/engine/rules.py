@@ -299,7 +299,9 @@ def journey_selection(
     return sel
 
 
-def s1_whole_case(cp: cp_model.CpModel, sel: JourneySelection, cands: dict[str, list[Journey]]) -> None:
+def s1_whole_case(
+    cp: cp_model.CpModel, sel: JourneySelection, cands: dict[str, list[Journey]]
+) -> None:
     """S1/S2: a case is scheduled whole, by one journey (one team), or not at all."""
     for cid, js in cands.items():
         cp.add_at_most_one(sel.x[(cid, i)] for i in range(len(js)))
@@ -339,7 +341,7 @@ def s6_no_double_booking(
                 if a[0] != b[0]:
                     yield a, b
 
-    for (f, _), group in by_fac.items():
+    for group in by_fac.values():
         group.sort(key=lambda t: t[2].staff)
         for (ca, ia, ea), (cb, ib, eb) in pairs(group):
             bad = overlap_py(ea, eb) is not None

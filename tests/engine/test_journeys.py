@@ -86,7 +86,8 @@ def test_s1_a_case_is_whole_or_unscheduled() -> None:
         offender={"home": None},
     )
     plan = run(journeys([facilitator("F1")], [venue("V1")], [c]))
-    assert not plan.meetings and not plan.sessions
+    assert not plan.meetings
+    assert not plan.sessions
     assert plan.unscheduled[0].case == "C1"
 
 
@@ -104,7 +105,8 @@ def test_s2_one_lead_for_conference_and_sessions() -> None:
     m = plan.meetings[0]
     rows = sessions_of(plan, "C1")
     assert rows["C1-V"].facilitators == [m.lead]
-    assert rows["C1-O"].lead == m.lead and set(rows["C1-O"].facilitators) == set(m.facilitators)
+    assert rows["C1-O"].lead == m.lead
+    assert set(rows["C1-O"].facilitators) == set(m.facilitators)
 
 
 def test_s3_preparation_gap_and_after_order() -> None:
@@ -137,7 +139,10 @@ def test_s3_no_time_to_prepare_is_no_preparation_time() -> None:
 
 
 def test_s4_offender_home_visit_is_a_team_visit_and_custody_by_prison_or_video() -> None:
-    facs = [facilitator("F1", skills=["sensitive_complex", "prison"]), facilitator("F2", skills=["prison"])]
+    facs = [
+        facilitator("F1", skills=["sensitive_complex", "prison"]),
+        facilitator("F2", skills=["prison"]),
+    ]
     prison = venue("VP", kind="prison", prison="HMP-X", location=north_km(20))
     c1 = case(
         "C1",
@@ -191,7 +196,9 @@ def test_s7_max_sessions_per_week() -> None:
         case(
             f"C{i}",
             conference=False,
-            sessions=[{"id": f"C{i}-V", "party": f"C{i}V", "modes": ["video"], "duration_minutes": 60}],
+            sessions=[
+                {"id": f"C{i}-V", "party": f"C{i}V", "modes": ["video"], "duration_minutes": 60}
+            ],
         )
         for i in range(1, 4)
     ]
@@ -203,9 +210,10 @@ def test_s7_max_sessions_per_week() -> None:
 def _pinned_problem(sick: bool) -> Problem:
     fac = facilitator("F1")
     if sick:
-        fac["availability"] = {**fac["availability"], "unavailable": [
-            {"start": "2027-03-03T00:00", "end": "2027-03-04T00:00"}
-        ]}
+        fac["availability"] = {
+            **fac["availability"],
+            "unavailable": [{"start": "2027-03-03T00:00", "end": "2027-03-04T00:00"}],
+        }
     c = case(
         "C1",
         conference=False,
@@ -236,7 +244,8 @@ def test_s8_pinned_session_kept_exactly() -> None:
 def test_s8_pinned_session_with_a_sick_facilitator_is_released() -> None:
     plan = run(_pinned_problem(sick=True))
     row = sessions_of(plan, "C1")["S"]
-    assert row.status != "pinned" and row.start.date() != dt.date(2027, 3, 3)
+    assert row.status != "pinned"
+    assert row.start.date() != dt.date(2027, 3, 3)
     assert any(w.code == "PIN_RELEASED" and w.session == "S" for w in plan.warnings)
 
 
