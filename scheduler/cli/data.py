@@ -152,25 +152,33 @@ def _write(doc: dict, out: str) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--tight", is_flag=True, help="Scarce facilitators and venues: not every case fits.")
 @click.option(
+    "--journeys",
+    is_flag=True,
+    help="Case journeys: preparation sessions, some cases without a conference.",
+)
+@click.option(
     "--out", "out", default="-", show_default=True, help="File to write ('-' for stdout)."
 )
-def generate(size: str, seed: int, tight: bool, out: str) -> None:
+def generate(size: str, seed: int, tight: bool, journeys: bool, out: str) -> None:
     """Write a seeded synthetic problem document (no real personal data)."""
-    doc = generated_problem(size, seed, tight)
+    doc = generated_problem(size, seed, tight, journeys=journeys)
     _write(doc, out)
     if out != "-":
         p = load_problem(doc)
+        sessions = sum(len(c.sessions) for c in p.cases)
+        more = f", {sessions} sessions" if sessions else ""
         click.echo(
-            f"{out}: {len(p.cases)} cases, {len(p.facilitators)} facilitators, {len(p.venues)} venues",
+            f"{out}: {len(p.cases)} cases{more}, {len(p.facilitators)} facilitators, "
+            f"{len(p.venues)} venues",
             err=True,
         )
 
 
-def generated_problem(size: str, seed: int, tight: bool = False) -> dict:
+def generated_problem(size: str, seed: int, tight: bool = False, journeys: bool = False) -> dict:
     """The generator's document, checked: an invalid one is a bug, reported as such."""
     from scheduler.generate import generate_problem  # heavy, and only needed here
 
-    raw = generate_problem(size, seed, tight=tight)
+    raw = generate_problem(size, seed, tight=tight, journeys=journeys)
     doc = raw.to_doc() if hasattr(raw, "to_doc") else raw
     try:
         load_problem(doc)

@@ -30,9 +30,23 @@ POLICY = {
 
 
 def generate_problem(
-    size: str, seed: int, tight: bool = False, start: dt.date | None = None
+    size: str,
+    seed: int,
+    tight: bool = False,
+    start: dt.date | None = None,
+    journeys: bool = False,
 ) -> dict:
-    """A seeded synthetic problem document; the same arguments always give the same dict."""
+    """A seeded synthetic problem document; the same arguments always give the same dict.
+    With `journeys`, cases get preparation sessions (`journeys.add_journeys`)."""
+    doc = _generate_problem(size, seed, tight, start)
+    if journeys:
+        from .journeys import add_journeys
+
+        doc = add_journeys(doc, seed)
+    return doc
+
+
+def _generate_problem(size: str, seed: int, tight: bool, start: dt.date | None) -> dict:
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}: expected one of {', '.join(SIZES)}")
     start = start or DEFAULT_START
