@@ -168,6 +168,21 @@ class JourneyPlacer:
                 return False
         return all(so.places for so in self.session_options(case).values())
 
+    def session_alone(self, case: Case, so: SessionOptions) -> bool:
+        """Some place and start of the session at which some qualified lead is free for
+        the facilitators' window and can reach the place (a necessary test, exhaustive)."""
+        o = self.options.cases[case.id]
+        fac_avail = self.options.availability.facilitators
+        for pl in so.places:
+            leads = [f for f in o.team.leads if self._reach((f,), pl)]
+            if not leads:
+                continue
+            for s in pl.starts:
+                lo, hi = so.on_site(pl.mode, s)
+                if any(fac_avail[f].contains(lo, hi) for f in leads):
+                    return True
+        return False
+
     # ------------------------------------------------------------------ the journey
 
     def place(
@@ -258,14 +273,41 @@ class JourneyPlacer:
         pool = sorted(o.team.cos, key=index.__getitem__)
         if order == "best":
             leads = sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f]))
+        # Leads matter most: one team per lead, unless some session needs the whole team
+        # (then a few, since the co-facilitators must be free for it too).
+        whole = (
+            any(s.team for s in case.sessions)
+            or (case.sensitive_complex or any(p.role == "offender" for p in case.principals))
+            and any("home" in s.modes for s in case.sessions)
+        )
+        per_lead = 4 if whole and req > 1 else 1
+        if per_lead > 1:
+            score = self._team_session_scores(case, pool)
+            pool = sorted(pool, key=lambda f: (-score[f], index[f]))
+            leads = sorted(leads, key=lambda f: (-score[f], index[f]))
         for lead in leads:
+            got = 0
             for others in combinations([f for f in pool if f != lead], req - 1):
                 if o.team.team_ok(lead, others):
                     yield lead, (lead, *others), None
                     n += 1
-                    if n >= k * 4:
+                    got += 1
+                    if n >= k * 6:
                         return
-                    break  # one team per lead first: leads matter most
+                    if got >= per_lead:
+                        break
+
+    def _team_session_scores(self, case: Case, pool: list[str]) -> dict[str, int]:
+        """Per facilitator, at how many starts of the case's team sessions they are free
+        (the sessions the whole team attends): co-facilitators worth trying first."""
+        fac_avail = self.options.availability.facilitators
+        sos = self.session_options(case)
+        windows: set[tuple[Instant, Instant]] = set()
+        for so in sos.values():
+            for pl in so.places[:4]:
+                if so.team_visit(pl.mode):
+                    windows.update(so.on_site(pl.mode, s) for s in pl.starts)
+        return {f: sum(1 for lo, hi in windows if fac_avail[f].contains(lo, hi)) for f in pool}
 
     def _lead_cost(self, case: Case, f: str) -> int:
         fac = self.problem.facilitator_by_id[f]

@@ -49,6 +49,7 @@ from scheduler.engine.objective import DROP
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
+from scheduler.engine.placement import search
 from scheduler.engine.plan_warnings import change_warnings
 from scheduler.engine.reasons import unscheduled_reasons
 from scheduler.engine.session_options import session_has_place
@@ -258,15 +259,20 @@ def _key(o: Objective) -> tuple[int, int, int]:
 
 
 def priority_bound(problem: Problem, options: Options, placer: JourneyPlacer) -> int:
-    """Level 2's proven bound: cases that pass S1 with some option for the conference
-    (dates leaving room for the sessions) and for every session."""
+    """Level 2's proven bound: the cases that could each be scheduled alone as far as
+    exhaustive necessary tests tell: S1; the conference placeable alone (pins kept) on
+    a date that leaves room for the sessions (`placement.search` tries every start and
+    venue); every session with some place and start at which some qualified lead is
+    free and within reach (the team and the other sessions aside)."""
     total = 0
     for case in problem.cases:
         if not placer.eligible(case):
             continue
-        if case.conference and not placer.conference_options(case).starts:
-            continue
-        if any(not so.places for so in placer.session_options(case).values()):
+        if case.conference:
+            o = placer.conference_options(case)
+            if not o.starts or not search(placer.occ, case.id, order="first", options_of_case=o):
+                continue
+        if not all(placer.session_alone(case, so) for so in placer.session_options(case).values()):
             continue
         total += case.priority
     return total
