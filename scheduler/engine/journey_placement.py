@@ -26,9 +26,10 @@ from scheduler.domain import Case, Meeting, PlanSession, Window
 from scheduler.engine.objective import meeting_soft_cost
 from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import CaseOptions, Options
-from scheduler.engine.placement import search
+from scheduler.engine.placement import pickers_of, search
 from scheduler.engine.session_options import SessionOptions, SessionPlace, case_session_options
-from scheduler.engine.time_rules import Grid
+from scheduler.engine.team_pick import TeamPicker
+from scheduler.engine.time_rules import Grid, fitting
 from scheduler.geo import haversine_km, km_rounded_up
 from scheduler.timeutil import Instant
 
@@ -36,6 +37,8 @@ Order = Literal["best", "first"]
 CONFERENCE_TRIES = 12  # conference placements tried per case before giving up
 TEAM_TRIES = 12  # teams tried per case without a conference
 DATES_TRIED = 30  # conference dates tried per case
+FREE_CHECKS = 60  # starts blocked by other engagements before a place is given up
+SESSION_CHECKS = 300  # and before the session is, for this team and conference
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class JourneyPlacer:
         self._sessions: dict[str, dict[str, SessionOptions]] = {}
         self._conf: dict[str, CaseOptions] = {}
         self._grid: Grid | None = None
+        self._pickers: dict[str, dict[str, TeamPicker]] = {}
+        self._free_starts: dict[tuple[str, int, tuple[str, ...]], tuple[Instant, ...]] = {}
 
     def session_options(self, case: Case) -> dict[str, SessionOptions]:
         if case.id not in self._sessions:
@@ -252,6 +257,9 @@ class JourneyPlacer:
             if order == "best":
                 first_day = self.problem.horizon.start
                 dates.sort(key=lambda d: ((d - first_day).days, d))
+            if case.id not in self._pickers:
+                self._pickers[case.id] = pickers_of(self.options, case, o)
+            pickers = self._pickers[case.id]
             for d in dates[: max(DATES_TRIED, k)]:
                 lo, hi = clock.day_start(d), clock.day_start(d + dt.timedelta(days=1))
                 od = replace(
@@ -262,7 +270,9 @@ class JourneyPlacer:
                         for v in o.venue_starts
                     },
                 )
-                for pl in search(self.occ, case.id, order=order, k=2, options_of_case=od):
+                for pl in search(
+                    self.occ, case.id, order=order, k=2, options_of_case=od, pickers=pickers
+                ):
                     yield pl.lead, pl.facilitators, pl.to_meeting(self.problem)
             return
         o = self.options.cases[case.id]
@@ -307,7 +317,9 @@ class JourneyPlacer:
             for pl in so.places[:4]:
                 if so.team_visit(pl.mode):
                     windows.update(so.on_site(pl.mode, s) for s in pl.starts)
-        return {f: sum(1 for lo, hi in windows if fac_avail[f].contains(lo, hi)) for f in pool}
+        sample = sorted(windows)
+        sample = sample[:: max(1, len(sample) // 150)]  # spread over the horizon, enough to rank
+        return {f: sum(1 for lo, hi in sample if fac_avail[f].contains(lo, hi)) for f in pool}
 
     def _lead_cost(self, case: Case, f: str) -> int:
         fac = self.problem.facilitator_by_id[f]
@@ -430,7 +442,6 @@ class JourneyPlacer:
             candidates.sort(key=lambda c: not _is(c[1], old))
         if order == "best":
             candidates.sort(key=lambda c: c[0])
-        fac_avail = self.options.availability.facilitators
         pin_start = clock.instant(pin.start) if pin is not None else None
         old_start = clock.instant(old.start) if old is not None else None
         lo_cut = clock.day_start(not_before) if not_before is not None else None
@@ -439,10 +450,13 @@ class JourneyPlacer:
             hi_cut = clock.day_start(conf_day - dt.timedelta(days=gap - 1))
             if gap == 0:
                 hi_cut = min(hi_cut, conf_lo - dur + 1)
+        checks = 0
         for cost, pl, attending in candidates:
-            i = 0 if lo_cut is None else bisect.bisect_left(pl.starts, lo_cut)
-            j = len(pl.starts) if hi_cut is None else bisect.bisect_left(pl.starts, hi_cut)
-            window = pl.starts[i:j]
+            free = self._starts_free_for(so, pl, attending)
+            i = 0 if lo_cut is None else bisect.bisect_left(free, lo_cut)
+            j = len(free) if hi_cut is None else bisect.bisect_left(free, hi_cut)
+            window = free[i:j]
+            place_checks = 0
             starts: Iterable[Instant] = window
             if pin_start is not None:
                 starts = [pin_start] if pin_start in set(window) else []
@@ -454,9 +468,7 @@ class JourneyPlacer:
             ):
                 starts = [old_start, *window]
             for s in starts:
-                lo, hi = so.on_site(pl.mode, s)
-                if not all(fac_avail[f].contains(lo, hi) for f in attending):
-                    continue
+                lo, hi = so.on_site(pl.mode, s)  # attending facilitators are available
                 day = clock.local_date(s)
                 e = Engagement(
                     case=so.case.id,
@@ -473,6 +485,12 @@ class JourneyPlacer:
                     place=pl.place,
                 )
                 if not self._free(e, attending):
+                    place_checks += 1
+                    checks += 1
+                    if checks >= SESSION_CHECKS:
+                        return None  # crowded everywhere: give this team or date up
+                    if place_checks >= FREE_CHECKS:
+                        break  # this place is crowded: try the next one
                     continue
                 status = "proposed"
                 if pin is not None:
@@ -491,6 +509,22 @@ class JourneyPlacer:
                 )
                 return row, e, cost
         return None
+
+    def _starts_free_for(
+        self, so: SessionOptions, pl: SessionPlace, attending: tuple[str, ...]
+    ) -> tuple[Instant, ...]:
+        """The place's starts at which every attending facilitator is available for the
+        facilitators' window (S3), worked out once per (session, place, facilitators)."""
+        key = (so.session.id, id(pl), attending)
+        got = self._free_starts.get(key)
+        if got is None:
+            m = 0 if pl.mode == "video" else so.margin
+            dur = so.session.duration_minutes
+            got = pl.starts
+            for f in attending:
+                got = fitting(got, -m, dur + m, self.options.availability.facilitators[f])
+            self._free_starts[key] = got
+        return got
 
     def _free(self, e: Engagement, attending: tuple[str, ...]) -> bool:
         """The cross-engagement rules for session e: room (S4), keep apart (S5),

@@ -507,8 +507,9 @@ def plan_journeys(
     if progress:
         progress(0.05, "greedy journeys")
     greedy = greedy_journeys(problem, options, ex, released_sessions)
-    reserve = min(5.0, 0.15 * time_limit)
-    cand_end = t0 + 0.35 * time_limit
+    # The reasons and the bound need their time at the end (a fifth of it, at least 1 s).
+    reserve = max(1.0, 0.2 * time_limit)
+    cand_end = t0 + 0.5 * time_limit
     if progress:
         progress(0.15, "candidate journeys")
     cands = candidates(problem, options, ex, greedy, released_sessions, cand_end)
