@@ -178,6 +178,13 @@ def _floats(text: str) -> list[float]:
 @click.option(
     "--tight", type=click.Choice(["both", "yes", "no"]), default="both", show_default=True
 )
+@click.option(
+    "--journeys",
+    type=click.Choice(["both", "yes", "no"]),
+    default="both",
+    show_default=True,
+    help="Instances with case journeys (generate --journeys) beside the others.",
+)
 @click.option("--time-limit-small", default="10", show_default=True)
 @click.option("--time-limit-area", default="10,60", show_default=True)
 @click.option("--time-limit-region", default="60", show_default=True)
@@ -193,6 +200,7 @@ def bench_command(
     sizes: str,
     seeds: str,
     tight: str,
+    journeys: str,
     time_limit_small: str,
     time_limit_area: str,
     time_limit_region: str,
@@ -220,6 +228,7 @@ def bench_command(
         sizes=names,
         seeds=_ints(seeds),
         tight={"both": [False, True], "yes": [True], "no": [False]}[tight],
+        journeys={"both": [False, True], "yes": [True], "no": [False]}[journeys],
         limits=limits,
         workers=workers,
         replan=replan,

@@ -611,3 +611,13 @@ def build_plan(
         ),
         warnings=warnings,
     )
+
+
+def greedy_plan(problem: Problem, options: Options | None = None) -> Plan:
+    """The greedy journeys plan alone (the bench's baseline for journeys problems)."""
+    t0 = time.monotonic()
+    options = options or build_options(problem)
+    ex = _existing(problem, options)
+    released: dict[str, str] = {}
+    chosen = {j.case_id: j for j in greedy_journeys(problem, options, ex, released)}
+    return build_plan(problem, options, ex, chosen, released, t0, False)
