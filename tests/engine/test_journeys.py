@@ -263,3 +263,21 @@ def test_generated_journeys_plans_are_valid(doc: dict) -> None:
     plan = solve(p, time_limit=2, workers=1)
     assert verify(p, plan) == []
     assert plan.objective.scheduled_priority <= plan.solver.bound.scheduled_priority
+
+
+def test_explain_names_the_session_that_cannot_be_placed() -> None:
+    from scheduler.engine.explain import explain
+
+    c = case(
+        "C1",
+        conference=False,
+        sessions=[
+            {"id": "C1-V", "party": "C1V", "modes": ["video"], "duration_minutes": 60},
+            {"id": "C1-O", "party": "C1O", "modes": ["home"], "duration_minutes": 60},
+        ],
+        offender={"home": None},
+    )
+    got = explain(journeys([facilitator("F1")], [venue("V1")], [c]), "C1")
+    assert not got.placeable
+    assert any("C1-O" in r.message for r in got.reasons)
+    assert "C1-V" not in " ".join(r.message for r in got.reasons)
