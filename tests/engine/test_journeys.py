@@ -281,3 +281,31 @@ def test_explain_names_the_session_that_cannot_be_placed() -> None:
     assert not got.placeable
     assert any("C1-O" in r.message for r in got.reasons)
     assert "C1-V" not in " ".join(r.message for r in got.reasons)
+
+
+def test_replan_keeps_confirmed_sessions_and_replans_after_a_withdrawal() -> None:
+    from scheduler.jobs.replan_problem import replan_problem
+    from scheduler.storage.journeys import sessions_as_existing
+
+    p = load_problem(json.loads((DATA / "journeys.problem.json").read_text()))
+    first = solve(p, time_limit=10, workers=2)
+    confirmed = [m.model_copy(update={"status": "confirmed"}) for m in first.meetings]
+    rows = sessions_as_existing([s.to_doc() for s in first.sessions])
+    # A victim of a scheduled case withdraws consent.
+    gone = next(s.case for s in first.sessions)
+    doc = p.to_doc()
+    for c in doc["cases"]:
+        if c["id"] == gone:
+            for party in c["parties"]:
+                if party["role"] == "victim":
+                    party["consent"] = False
+    today = load_problem(doc)
+    run_date = p.horizon.start - dt.timedelta(days=1)
+    prepared = replan_problem(today, confirmed, run_date, rows)
+    assert len(prepared.problem.existing_sessions) == len(rows)
+    again = solve(prepared.problem, time_limit=10, workers=2)
+    assert verify(prepared.problem, again) == []
+    assert gone in {u.case for u in again.unscheduled}
+    kept = [s for s in again.sessions if s.status == "confirmed"]
+    others = [s for s in first.sessions if s.case != gone]
+    assert len(kept) >= len(others) * 0.8  # the rest of the journeys stay as they were
