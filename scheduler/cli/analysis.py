@@ -187,6 +187,13 @@ def _floats(text: str) -> list[float]:
     default=None,
     help="Older spelling: loose and/or tight only (overrides --tiers).",
 )
+@click.option(
+    "--journeys",
+    type=click.Choice(["both", "yes", "no"]),
+    default="both",
+    show_default=True,
+    help="Instances with case journeys (generate --journeys) beside the others.",
+)
 @click.option("--time-limit-small", default="10", show_default=True)
 @click.option("--time-limit-area", default="10,60", show_default=True)
 @click.option("--time-limit-region", default="60", show_default=True)
@@ -203,6 +210,7 @@ def bench_command(
     seeds: str,
     tiers: str,
     tight: str | None,
+    journeys: str,
     time_limit_small: str,
     time_limit_area: str,
     time_limit_region: str,
@@ -237,6 +245,7 @@ def bench_command(
         sizes=names,
         seeds=_ints(seeds),
         tiers=chosen,
+        journeys={"both": [False, True], "yes": [True], "no": [False]}[journeys],
         limits=limits,
         workers=workers,
         replan=replan,

@@ -160,25 +160,35 @@ def _write(doc: dict, out: str) -> None:
     "half the cases due before the horizon ends.",
 )
 @click.option(
+    "--journeys",
+    is_flag=True,
+    help="Case journeys: preparation sessions, some cases without a conference.",
+)
+@click.option(
     "--out", "out", default="-", show_default=True, help="File to write ('-' for stdout)."
 )
-def generate(size: str, seed: int, tight: bool, scarce: bool, out: str) -> None:
+def generate(size: str, seed: int, tight: bool, scarce: bool, journeys: bool, out: str) -> None:
     """Write a seeded synthetic problem document (no real personal data)."""
-    doc = generated_problem(size, seed, tight, scarce=scarce)
+    doc = generated_problem(size, seed, tight, scarce=scarce, journeys=journeys)
     _write(doc, out)
     if out != "-":
         p = load_problem(doc)
+        sessions = sum(len(c.sessions) for c in p.cases)
+        more = f", {sessions} sessions" if sessions else ""
         click.echo(
-            f"{out}: {len(p.cases)} cases, {len(p.facilitators)} facilitators, {len(p.venues)} venues",
+            f"{out}: {len(p.cases)} cases{more}, {len(p.facilitators)} facilitators, "
+            f"{len(p.venues)} venues",
             err=True,
         )
 
 
-def generated_problem(size: str, seed: int, tight: bool = False, *, scarce: bool = False) -> dict:
+def generated_problem(
+    size: str, seed: int, tight: bool = False, *, scarce: bool = False, journeys: bool = False
+) -> dict:
     """The generator's document, checked: an invalid one is a bug, reported as such."""
     from scheduler.generate import generate_problem  # heavy, and only needed here
 
-    raw = generate_problem(size, seed, tight=tight, scarce=scarce)
+    raw = generate_problem(size, seed, tight=tight, scarce=scarce, journeys=journeys)
     doc = raw.to_doc() if hasattr(raw, "to_doc") else raw
     try:
         load_problem(doc)

@@ -72,7 +72,7 @@ class Demo:
 def stage_generate(demo: Demo) -> None:
     """Generate the area dataset, write it beside the database, and validate it."""
     with demo.console.status(f"Generating the {DEMO_SIZE} dataset (seed {DEMO_SEED})…"):
-        doc = generated_problem(DEMO_SIZE, DEMO_SEED)
+        doc = generated_problem(DEMO_SIZE, DEMO_SEED, journeys=True)
     path = demo.out_dir / f"{DEMO_SIZE}-seed{DEMO_SEED}.problem.json"
     write_file(doc, path)
     try:
@@ -160,6 +160,17 @@ def stage_allocate(demo: Demo) -> None:
             session, demo.plan, kind="allocate", created_at=dt.datetime.now(dt.UTC)
         )
     demo.console.print(f"[green]✓[/] allocated; stored as draft plan {demo.plan_id}")
+    demo.console.print(f"[green]✓[/] {sessions_booked(demo.plan)}")
+
+
+def sessions_booked(plan: Plan) -> str:
+    """How many preparation sessions of each mode the plan books, in words."""
+    from collections import Counter
+
+    modes = Counter(s.mode for s in plan.sessions)
+    words = {"venue": "at a venue", "home": "home visits", "video": "by video"}
+    parts = [f"{modes.get(m, 0)} {words[m]}" for m in ("venue", "home", "video")]
+    return f"sessions booked: {len(plan.sessions)} ({', '.join(parts)})"
 
 
 def stage_verify(demo: Demo) -> None:

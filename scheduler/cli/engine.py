@@ -27,12 +27,6 @@ class NotPlannedYet(click.ClickException):
 
 def _run(problem: Problem, time_limit: float, workers: int, quiet: bool) -> Plan:
     from scheduler.cli.progress import ProgressLine
-    from scheduler.engine.journeys_guard import JourneysNotPlanned, refuse_journeys
-
-    try:
-        refuse_journeys(problem)
-    except JourneysNotPlanned as exc:
-        raise NotPlannedYet(str(exc)) from None
     from scheduler.engine import solve
 
     if quiet:
@@ -98,7 +92,7 @@ class DbInput:
 def _from_db(fresh: bool, run_date: dt.date) -> DbInput:
     from scheduler.jobs.replan_problem import replan_problem
     from scheduler.storage.db import make_engine, transaction
-    from scheduler.storage.plans import confirmed_meetings, latest_plan
+    from scheduler.storage.plans import confirmed_meetings, confirmed_sessions, latest_plan
     from scheduler.storage.problems import export_problem
 
     engine = make_engine()
@@ -109,10 +103,11 @@ def _from_db(fresh: bool, run_date: dt.date) -> DbInput:
             raise fail(f"no problem in the database: {exc}") from None
         row = latest_plan(session, "confirmed")
         confirmed = list(confirmed_meetings(session)) if row is not None else []
+        sessions = confirmed_sessions(session) if row is not None else []
         plan_id = row.id if row is not None else None
     got = DbInput(problem, engine, plan_id, confirmed, original=problem)
-    if confirmed and not fresh:
-        got.replan = replan_problem(problem, confirmed, run_date)
+    if (confirmed or sessions) and not fresh:
+        got.replan = replan_problem(problem, confirmed, run_date, sessions)
         got.problem = got.replan.problem  # type: ignore[attr-defined]
     return got
 

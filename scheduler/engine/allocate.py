@@ -147,7 +147,12 @@ def allocate(
 ) -> Plan:
     """Plan every case within `time_limit` seconds of wall time (see `budget.py`):
     prepare, then the units one after another (each its share of what is left, so time
-    a unit does not use passes on), then `assemble`."""
+    a unit does not use passes on), then `assemble`. A problem with case journeys is
+    planned whole, case by case, by `journeys.plan_journeys`."""
+    if problem.has_journeys:
+        from scheduler.engine.journeys import plan_journeys
+
+        return plan_journeys(problem, time_limit=time_limit, workers=workers, progress=progress)
     budget = Budget.start(time_limit)
     prepared = prepare(problem)
     units_end = budget.units_end(prepared.exact)

@@ -37,6 +37,7 @@ class BenchConfig:
     replan_time_limit: float = 10.0
     replan_first_limit: float = 60.0
     extra: dict[str, Any] = field(default_factory=dict)
+    journeys: list[bool] = field(default_factory=lambda: [False, True])  # case journeys too
 
 
 # --------------------------------------------------------------------------- children
@@ -87,11 +88,13 @@ def child_engine(doc: dict, time_limit: float, workers: int) -> Row:
 
 def child_greedy(doc: dict) -> Row:
     from scheduler.engine.greedy import greedy
+    from scheduler.engine.journeys import greedy_plan
     from scheduler.formats import load_problem
 
     problem = load_problem(doc)
     t0 = time.monotonic()
-    plan = greedy(problem)
+    # Journeys: whole cases in the coordinator's order (journeys.greedy_journeys).
+    plan = greedy_plan(problem) if problem.has_journeys else greedy(problem)
     row = _summary(problem, plan, time.monotonic() - t0)
     row["peak_mb"] = _peak_mb()
     return row
@@ -219,24 +222,8 @@ def run_bench(config: BenchConfig, echo: Callable[[str], None] = print) -> dict[
             for tier in config.tiers:
                 if tier not in TIERS:
                     raise ValueError(f"unknown tier {tier!r}: expected one of {', '.join(TIERS)}")
-                doc = generate_problem(size, seed, tight=tier == "tight", scarce=tier == "scarce")
-                label = f"{size} seed {seed}{'' if tier == 'loose' else ' ' + tier}"
-                echo(f"{label}: greedy")
-                g = in_child(child_greedy, doc)
-                for limit in config.limits.get(size, [60.0]):
-                    echo(f"{label}: engine {limit:g} s")
-                    e = in_child(child_engine, doc, limit, config.workers)
-                    rows.append(
-                        {
-                            "size": size,
-                            "seed": seed,
-                            "tier": tier,
-                            "tight": tier == "tight",
-                            "limit": limit,
-                            "engine": e,
-                            "greedy": g,
-                        }
-                    )
+                for journeys in config.journeys:
+                    rows += _instance(config, size, seed, tier, journeys, echo)
     replan = None
     if config.replan and "area" in config.sizes:
         seed = config.seeds[0]
@@ -252,13 +239,50 @@ def run_bench(config: BenchConfig, echo: Callable[[str], None] = print) -> dict[
     return {"rows": rows, "replan": replan}
 
 
+def _instance(
+    config: BenchConfig,
+    size: str,
+    seed: int,
+    tier: str,
+    journeys: bool,
+    echo: Callable[[str], None],
+) -> list[Row]:
+    """Greedy, then the engine at each time limit, on one generated instance."""
+    from scheduler.generate import generate_problem
+
+    doc = generate_problem(
+        size, seed, tight=tier == "tight", scarce=tier == "scarce", journeys=journeys
+    )
+    name = f"{size} seed {seed}{'' if tier == 'loose' else ' ' + tier}"
+    name += " journeys" if journeys else ""
+    echo(f"{name}: greedy")
+    g = in_child(child_greedy, doc)
+    rows = []
+    for limit in config.limits.get(size, [60.0]):
+        echo(f"{name}: engine {limit:g} s")
+        e = in_child(child_engine, doc, limit, config.workers)
+        rows.append(
+            {
+                "size": size,
+                "seed": seed,
+                "tier": tier,
+                "tight": tier == "tight",
+                "journeys": journeys,
+                "limit": limit,
+                "engine": e,
+                "greedy": g,
+            }
+        )
+    return rows
+
+
 def print_report(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="engine vs greedy")
     cols = (
-        "size", "seed", "tier", "limit s", "priority / bound", "%", "L1 opt", "L2 opt",
+        "size", "seed", "tier", "journeys", "limit s", "priority / bound", "%", "L1 opt", "L2 opt",
         "soft", "soft bound", "greedy prio", "greedy soft", "soft ratio", "bound ratio", "wall s",
         "peak MB", "greedy s",
         "verify e/g",
@@ -268,7 +292,8 @@ def print_report(report: dict[str, Any]) -> None:
     for r in report["rows"]:
         e, g = r["engine"], r["greedy"]
         if "error" in e or "error" in g:
-            table.add_row(r["size"], str(r["seed"]), _tier(r), f"{r['limit']:g}",
+            table.add_row(r["size"], str(r["seed"]), _tier(r),
+                          _yn(r.get("journeys", False)), f"{r['limit']:g}",
                           e.get("error", "") or g.get("error", ""))  # fmt: skip
             continue
         pct = 100 * e["priority"] / e["bound_priority"] if e["bound_priority"] else 100.0
@@ -279,8 +304,8 @@ def print_report(report: dict[str, Any]) -> None:
         # have a lower ratio than this, whatever the time limit.
         floor = e["bound_soft_cost"] / g["soft_cost"] if g["soft_cost"] else float("nan")
         table.add_row(
-            r["size"], str(r["seed"]), _tier(r), f"{r['limit']:g}",
-            f"{e['priority']} / {e['bound_priority']}", pct_text,
+            r["size"], str(r["seed"]), _tier(r), _yn(r.get("journeys", False)),
+            f"{r['limit']:g}", f"{e['priority']} / {e['bound_priority']}", pct_text,
             _yn(e["bound_disruption"] == e["disruption"]),
             _yn(e["bound_priority"] == e["priority"] and g["priority"] <= e["bound_priority"]),
             str(e["soft_cost"]), str(e["bound_soft_cost"]), str(g["priority"]),

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scheduler.domain import Problem, Reason
+from scheduler.domain import Case, Meeting, Problem, Reason
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import CaseOptions, Options, build_options
 from scheduler.engine.pins import check_pins
@@ -134,8 +134,12 @@ def explain(problem: Problem, case_id: str, options: Options | None = None) -> E
     )
     funnels.append(starts)
     reasons = static_reasons(problem, case, o)
-    if not reasons and not slots:
+    if not case.conference:  # journeys: the venue and time reasons are the sessions'
+        reasons = [r for r in reasons if r.code != "NO_SAFE_VENUE"]
+    elif not reasons and not slots:
         reasons = [no_common_time(problem, case, o, bool(kept), options)]
+    if case.sessions and not reasons:
+        reasons = session_reasons(problem, options, case, kept)
     needs = [(n.label, len(n.members & set(o.team.cos))) for n in o.team.at_least_one]
     return Explanation(case_id, funnels, needs, len(slots), reasons, problem)
 
@@ -294,3 +298,50 @@ def _starts(options: Options, o: CaseOptions) -> Funnel:
         lambda s: s in usable,
     )
     return f_
+
+
+def session_reasons(
+    problem: Problem, options: Options, case: Case, kept: list[Meeting]
+) -> list[Reason]:
+    """Journeys: the session that cannot be placed and why, or why the whole case cannot
+    (pinned meetings kept); empty when the case's whole journey can be placed alone."""
+    from scheduler.engine.journey_placement import JourneyPlacer
+
+    placer = JourneyPlacer(options, Occupancy(options, kept))
+    out = []
+    for sid, so in placer.session_options(case).items():
+        who = so.party.name or so.party.id
+        if not so.places:
+            out.append(
+                Reason(
+                    code="NO_SAFE_VENUE" if not case.conference else "NO_COMMON_TIME",
+                    message=f"session {sid} with {who}: no allowed mode "
+                    f"({', '.join(so.session.modes)}) has a place and time that meets the rules",
+                )
+            )
+        elif not placer.session_alone(case, so):
+            out.append(
+                Reason(
+                    code="NO_COMMON_TIME",
+                    message=f"session {sid} with {who}: no qualified lead is free and within "
+                    "reach at any time the party can come",
+                )
+            )
+    if out:
+        return out
+    if placer.place(case, "first", tries=1) or placer.place(case, "best", tries=2):
+        return []
+    if case.conference:
+        return [
+            Reason(
+                code="NO_PREPARATION_TIME",
+                message=f"the conference fits alone, but not with its sessions at least "
+                f"{problem.policy.preparation_gap_days} day(s) before it with the same lead",
+            )
+        ]
+    return [
+        Reason(
+            code="NO_COMMON_TIME",
+            message="the sessions cannot all be placed with one lead in their order",
+        )
+    ]

@@ -1,10 +1,11 @@
-"""The one guard that keeps the engine from planning half a case journey.
+"""The one guard left for case journeys: the task-queue fan-out does not split them.
 
-Until the engine plans sessions (issue 12, deliverable 2), a problem with sessions,
-a case without a conference, or existing sessions is refused here, before any option
-is built, rather than planned as conferences only (which would leave every session
-unbooked and every case without a conference unscheduled, silently). `build_options`
-calls it, so every caller (`rjsched solve`, the demo, the jobs) gets the refusal.
+`allocate` plans a problem with journeys whole (`journeys.plan_journeys`), so
+`rjsched solve`, the demo and the in-process re-plan plan sessions. The Celery
+fan-out (`jobs.allocation.start`: parts solved side by side, then merged) still splits
+by conference parts, which would leave every session unbooked and every case without a
+conference unscheduled, silently; so it refuses a problem with journeys here, clearly,
+rather than plan half of it. `rjsched solve --db` plans it in one process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from scheduler.domain import Problem
 
 
 class JourneysNotPlanned(ValueError):
-    """The problem has case journeys, which the engine does not plan yet."""
+    """The problem has case journeys, which this path does not plan."""
 
 
 def refuse_journeys(problem: Problem) -> None:
@@ -22,7 +23,7 @@ def refuse_journeys(problem: Problem) -> None:
     with_sessions = [c.id for c in problem.cases if c.sessions or not c.conference]
     what = f"{len(with_sessions)} case(s) with sessions" if with_sessions else "existing sessions"
     raise JourneysNotPlanned(
-        f"case journeys are not planned yet: the problem has {what} "
+        f"the task-queue allocation does not split case journeys yet: the problem has {what} "
         f"({', '.join(with_sessions[:5])}{', …' if len(with_sessions) > 5 else ''}); "
-        "`rjsched verify` checks a plan with sessions"
+        "plan it in one process with `rjsched solve --db`"
     )

@@ -13,6 +13,17 @@ CP-SAT form in `rules.py`:
   a facilitator's engagements on one local date;
 - `workload` (rule 9): a facilitator's daily or weekly cap reached.
 
+Case journeys (spec journeys.md) add sessions as engagements (`kind == "session"`,
+keyed by session id, with the `place` the facilitators go to, None for video):
+
+- `party_no_overlap` (S6): a party (or supporter) in two overlapping windows;
+- `travel_between_places` (S6): too little time between two in-person engagements of
+  a facilitator on one local date, by the places (a venue, or a visited home);
+- `session_workload` (S7): a facilitator's `max_sessions_per_week` reached.
+
+Sessions hold their room (`venue_rooms`, S4) and their presence at a venue
+(`keep_apart`, S5) like conferences; they never count against rule 9's caps.
+
 `Occupancy` indexes fixed engagements and asks these functions; the greedy plan,
 single-case moves, `suggest`, the reasons, the pin checks (`pins.py`) and the travel
 cuts (`solve.py`) all ask it. The independent checker (`scheduler/verify/`) keeps its
@@ -24,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scheduler.domain import Case, Facilitator, Meeting, Problem
@@ -55,6 +66,14 @@ class Engagement:
     day: dt.date  # local date of the start (caps and travel count by it)
     facilitators: tuple[str, ...]
     presence: tuple[tuple[str, Instant, Instant], ...]  # (party, arrive, leave)
+    kind: str = "conference"  # or "session" (journeys)
+    key: str = ""  # the session id for a session ("" for a conference: its case id)
+    place: tuple[float, float] | None = None  # (lat, lon) facilitators go to; None: video
+
+    @property
+    def ident(self) -> str:
+        """The engagement's key in an `Occupancy`: the case id, or the session id."""
+        return self.key or self.case
 
     @property
     def week(self) -> tuple[int, int]:
@@ -160,6 +179,29 @@ def travel_between_venues(a: Engagement, b: Engagement, minutes: int) -> bool:
     return gap < minutes
 
 
+def travel_between_places(a: Engagement, b: Engagement, minutes: int) -> bool:
+    """S6: one facilitator's two in-person engagements on one local date, `minutes` apart
+    by road (venue or visited home), leave too little time to get from one to the other."""
+    if a.day != b.day or a.place is None or b.place is None or overlaps(a.staff, b.staff):
+        return False
+    gap = max(a.staff[0], b.staff[0]) - min(a.staff[1], b.staff[1])
+    return gap < minutes
+
+
+def party_no_overlap(a: Engagement, b: Engagement) -> str | None:
+    """S6: a party present in both engagements with overlapping windows, or None."""
+    for p, lo, hi in a.presence:
+        for q, qlo, qhi in b.presence:
+            if p == q and lo < qhi and qlo < hi:
+                return p
+    return None
+
+
+def session_workload(fac: Facilitator, in_week: int) -> bool:
+    """S7: one more session that ISO week would exceed `max_sessions_per_week`."""
+    return fac.max_sessions_per_week is not None and in_week >= fac.max_sessions_per_week
+
+
 def workload(fac: Facilitator, on_day: int, in_week: int) -> str | None:
     """Rule 9: "day" or "week" when one more engagement would exceed that cap, else None."""
     if fac.max_meetings_per_day is not None and on_day >= fac.max_meetings_per_day:
@@ -193,6 +235,13 @@ class Travel:
             self._cache[key] = travel_minutes(km, self.problem.policy.travel_speed_kmh)
         return self._cache[key]
 
+    def between(self, a: tuple[float, float], b: tuple[float, float]) -> int:
+        """Travel minutes between two places given as (lat, lon) (S6)."""
+        from scheduler.domain import Location
+
+        km = haversine_km(Location(lat=a[0], lon=a[1]), Location(lat=b[0], lon=b[1]))
+        return travel_minutes(km, self.problem.policy.travel_speed_kmh)
+
 
 # --------------------------------------------------------------------- the index
 
@@ -213,6 +262,8 @@ class Occupancy:
         self.of_party: dict[str, list[Engagement]] = defaultdict(list)
         self.per_day: dict[tuple[str, dt.date], int] = defaultdict(int)
         self.per_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        self.sessions_per_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        self.sessions: dict[str, Engagement] = {}  # journeys: by session id
         for m in meetings:
             self.add(m)
 
@@ -223,12 +274,19 @@ class Occupancy:
         self.meetings.append(m)
 
     def hold(self, e: Engagement) -> None:
-        """Add an engagement that is not (yet) a plan meeting (the pin checks use this)."""
-        self.engagements[e.case] = e
+        """Add an engagement that is not (yet) a plan meeting (the pin checks use this);
+        a session (journeys) counts towards S7, never rule 9."""
+        if e.kind == "session":
+            self.sessions[e.ident] = e
+        else:
+            self.engagements[e.case] = e
         if e.venue is not None:
             self.at_venue[e.venue].append(e)
         for f in e.facilitators:
             self.of_facilitator[f].append(e)
+            if e.kind == "session":
+                self.sessions_per_week[(f, e.week)] += 1
+                continue
             self.per_day[(f, e.day)] += 1
             self.per_week[(f, e.week)] += 1
         for p, _, _ in e.presence:
@@ -241,15 +299,32 @@ class Occupancy:
             return None
         self.meetings.remove(m)
         e = self.engagements.pop(case_id)
+        self._unhold(e)
+        return m
+
+    def release(self, e: Engagement) -> None:
+        """Take a held engagement (a session, or a conference held without a meeting) out."""
+        if e.kind == "session":
+            self.sessions.pop(e.ident, None)
+        else:
+            self.engagements.pop(e.case, None)
+        self._unhold(e)
+
+    def _unhold(self, e: Engagement) -> None:
+        def other(x: Engagement) -> bool:
+            return x is not e and (x.kind, x.ident) != (e.kind, e.ident)
+
         if e.venue is not None:
-            self.at_venue[e.venue] = [x for x in self.at_venue[e.venue] if x.case != case_id]
+            self.at_venue[e.venue] = [x for x in self.at_venue[e.venue] if other(x)]
         for f in e.facilitators:
-            self.of_facilitator[f] = [x for x in self.of_facilitator[f] if x.case != case_id]
+            self.of_facilitator[f] = [x for x in self.of_facilitator[f] if other(x)]
+            if e.kind == "session":
+                self.sessions_per_week[(f, e.week)] -= 1
+                continue
             self.per_day[(f, e.day)] -= 1
             self.per_week[(f, e.week)] -= 1
         for p, _, _ in e.presence:
-            self.of_party[p] = [x for x in self.of_party[p] if x.case != case_id]
-        return m
+            self.of_party[p] = [x for x in self.of_party[p] if other(x)]
 
     def _near(self, e: Engagement) -> Iterator[Engagement]:
         """Held engagements at e's venue overlapping e's held window."""
@@ -300,13 +375,57 @@ class Occupancy:
         return None
 
     def travel_between_venues(self, e: Engagement, f: str) -> str | None:
-        """The case of an engagement of f that f cannot travel to or from in time, or None."""
+        """The case of an engagement of f that f cannot travel to or from in time, or None.
+        Between two conferences by their venues (rule 8); with a session by the places (S6)."""
         for x in self.of_facilitator.get(f, ()):
+            if "session" in (e.kind, x.kind):
+                a, b = self.place_of(e), self.place_of(x)
+                if a is None or b is None or a == b:
+                    continue
+                if travel_between_places(
+                    replace(e, place=a), replace(x, place=b), self.travel.between(a, b)
+                ):
+                    return x.case
+                continue
             if x.venue is None or e.venue is None or x.venue == e.venue:
                 continue
             if travel_between_venues(e, x, self.travel.minutes(e.venue, x.venue)):
                 return x.case
         return None
+
+    def place_of(self, e: Engagement) -> tuple[float, float] | None:
+        """Where the facilitators go for e: a session's place, a conference's venue."""
+        if e.kind == "session":
+            return e.place
+        if e.venue is None:
+            return None
+        loc = self.problem.venue_by_id[e.venue].location
+        return (loc.lat, loc.lon)
+
+    # ------------------------------------------------------------------ S6, S7 (journeys)
+
+    def party_no_overlap(self, e: Engagement) -> str | None:
+        """The case of a held engagement sharing a party with e at an overlapping time."""
+        for p, _, _ in e.presence:
+            for x in self.of_party.get(p, ()):
+                if party_no_overlap(e, x):
+                    return x.case
+        return None
+
+    def session_workload(self, f: str, day: dt.date) -> bool:
+        """S7: f's `max_sessions_per_week` is reached in day's ISO week."""
+        iso = day.isocalendar()
+        return session_workload(
+            self.problem.facilitator_by_id[f], self.sessions_per_week.get((f, (iso[0], iso[1])), 0)
+        )
+
+    def session_facilitator_free(self, f: str, e: Engagement) -> bool:
+        """S6 and S7 for f attending session e: no overlap, time to travel, cap kept."""
+        return (
+            not self.session_workload(f, e.day)
+            and self.facilitator_no_overlap(e, f) is None
+            and self.travel_between_venues(e, f) is None
+        )
 
     def workload(self, f: str, day: dt.date) -> str | None:
         """ "day" or "week" when f's cap there is reached, else None."""

@@ -18,7 +18,6 @@ from functools import cached_property
 from scheduler.availability import Stretches
 from scheduler.domain import Case, Problem, Reason
 from scheduler.engine.eligibility import eligibility
-from scheduler.engine.journeys_guard import refuse_journeys
 from scheduler.engine.team import TeamRequirements, team_requirements
 from scheduler.engine.time_rules import (
     Availability,
@@ -353,7 +352,6 @@ def context(problem: Problem) -> _Context:
 
 def build_options(problem: Problem, case_ids: Iterable[str] | None = None) -> Options:
     """Options for every case (or only `case_ids`)."""
-    refuse_journeys(problem)
     ctx = context(problem)
     wanted = None if case_ids is None else set(case_ids)
     cases = {

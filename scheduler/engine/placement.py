@@ -75,13 +75,15 @@ def search(
     options_of_case: CaseOptions | None = None,
     only: tuple[Instant, str] | None = None,
     prefer: frozenset[str] = frozenset(),
+    pickers: dict[str, TeamPicker] | None = None,
 ) -> list[Placement]:
     """Up to k feasible placements of one case, given the fixed meetings in `occ`.
 
     "best": the k cheapest by soft cost, one (the cheapest team) per (start, venue);
     "first": earliest start, first venue in document order, first team in document
     order (what a coordinator does by hand). `only` restricts to one (start, venue);
-    `prefer` puts these facilitators first in "first" order.
+    `prefer` puts these facilitators first in "first" order. `pickers` (from
+    `pickers_of`) saves building them again when one case is searched many times.
     """
     options = occ.options
     problem = options.problem
@@ -92,7 +94,7 @@ def search(
     clock = options.clock
     w = problem.policy.weights
     vindex = {v.id: i for i, v in enumerate(problem.venues)}
-    pickers = _pickers(options, case, o)
+    pickers = pickers if pickers is not None else _pickers(options, case, o)
     fstart = _start_sets(o)
     ptravel = {
         v: w.travel_per_km * sum(party_km(p, problem.venue_by_id[v]) for p in case.attendees)
@@ -138,6 +140,11 @@ def search(
     if order == "first":
         return [pl for _, _, pl in found]
     return [pl for _, _, pl in sorted(found, key=lambda x: (-x[0], -x[1]))]
+
+
+def pickers_of(options: Options, case: Case, o: CaseOptions) -> dict[str, TeamPicker]:
+    """The team pickers `search` uses for one case, to pass back in (journeys)."""
+    return _pickers(options, case, o)
 
 
 def _pickers(options: Options, case: Case, o: CaseOptions) -> dict[str, TeamPicker]:

@@ -11,15 +11,40 @@ Table of contents (rules of format.md):
                             parties belong to one case, so they cannot be double booked
   9 workload .............. `workload`
  10 pinned ................ `pinned` (after `pins.check_pins` released the broken ones)
+
+Case journeys (journeys.md), chosen whole among candidate journeys:
+  S1, S2 whole case, one team ... `s1_whole_case`
+  S3, S4–S5 static ........ inside each candidate (`journey_placement`, `session_options`)
+  S4 rooms, S5 keep apart, S6 double booking and travel ... `s6_no_double_booking`
+  S7 sessions per week .... `s7_session_workload`; rule 9 for conferences `workload_journeys`
+  S8 pinned sessions ...... candidates keep them (`journeys._place_case`)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from scheduler.domain import Meeting
 from scheduler.engine.model import CaseVars, Model
+from scheduler.engine.occupancy import (
+    Engagement,
+    Travel,
+    partners_of,
+    travel_between_places,
+)
+from scheduler.engine.occupancy import facilitator_no_overlap as overlap_py
+from scheduler.engine.occupancy import keep_apart as keep_apart_py
+from scheduler.engine.occupancy import travel_between_venues as travel_between_venues_py
+from scheduler.engine.occupancy import venue_rooms as venue_rooms_py
+from scheduler.engine.options import Options
+
+if TYPE_CHECKING:
+    from scheduler.engine.journey_placement import Journey
 from scheduler.geo import haversine_km, travel_minutes
 
 
@@ -235,3 +260,172 @@ RULES = (
     workload,
     pinned,
 )
+
+
+# --------------------------------------------------------------------------- journeys
+#
+# Case journeys (spec journeys.md) are chosen whole: each candidate journey (a team,
+# its conference and every session, from `journey_placement`) is one literal, so
+# S1 (whole case), S2 (one team), S3 (times, gap, `after`) and the static parts of
+# S4–S5 hold inside every candidate. What is left across cases is below, one
+# function per rule, each asking the rule's one Python form in `occupancy.py`.
+
+
+@dataclass
+class JourneySelection:
+    """The literals of a journeys selection model: `x[(case, i)]` picks candidate i."""
+
+    x: dict[tuple[str, int], cp_model.IntVar]
+    loads: dict[str, list[cp_model.IntVar]]  # facilitator → its conference literals
+
+
+def journey_selection(
+    cp: cp_model.CpModel,
+    options: Options,
+    kept: list[Meeting],
+    cands: dict[str, list[Journey]],
+) -> JourneySelection:
+    """The selection model's variables and every journeys rule across cases."""
+    x = {
+        (cid, i): cp.new_bool_var(f"journey[{cid},{i}]")
+        for cid, js in cands.items()
+        for i in range(len(js))
+    }
+    sel = JourneySelection(x, defaultdict(list))
+    s1_whole_case(cp, sel, cands)
+    s6_no_double_booking(cp, options, sel, cands)
+    s7_session_workload(cp, options, kept, sel, cands)
+    workload_journeys(cp, options, kept, sel, cands)
+    return sel
+
+
+def s1_whole_case(
+    cp: cp_model.CpModel, sel: JourneySelection, cands: dict[str, list[Journey]]
+) -> None:
+    """S1/S2: a case is scheduled whole, by one journey (one team), or not at all."""
+    for cid, js in cands.items():
+        cp.add_at_most_one(sel.x[(cid, i)] for i in range(len(js)))
+
+
+def s6_no_double_booking(
+    cp: cp_model.CpModel,
+    options: Options,
+    sel: JourneySelection,
+    cands: dict[str, list[Journey]],
+) -> None:
+    """Rules 4, 7, 8 and S4–S6 across cases: two journeys of different cases whose
+    engagements share a room in time, bring a keep-apart pair together, put a
+    facilitator in two places at once or leave too little travel time, exclude each other."""
+    occ_travel = Travel(options.problem)
+    partners = partners_of(options.problem)
+    by_fac: dict[tuple[str, dt.date], list[tuple[str, int, Engagement]]] = defaultdict(list)
+    by_venue: dict[tuple[str, dt.date], list[tuple[str, int, Engagement]]] = defaultdict(list)
+    for cid, js in cands.items():
+        for i, j in enumerate(js):
+            for e in j.engagements:
+                for f in e.facilitators:
+                    by_fac[(f, e.day)].append((cid, i, e))
+                if e.venue is not None:
+                    by_venue[(e.venue, e.day)].append((cid, i, e))
+    clash: set[tuple[tuple[str, int], tuple[str, int]]] = set()
+
+    def place(e: Engagement) -> tuple[float, float] | None:
+        if e.kind == "session":
+            return e.place
+        loc = options.problem.venue_by_id[e.venue or ""].location
+        return (loc.lat, loc.lon)
+
+    def pairs(group: list[tuple[str, int, Engagement]]):  # type: ignore[no-untyped-def]
+        for n, a in enumerate(group):
+            for b in group[n + 1 :]:
+                if a[0] != b[0]:
+                    yield a, b
+
+    for group in by_fac.values():
+        group.sort(key=lambda t: t[2].staff)
+        for (ca, ia, ea), (cb, ib, eb) in pairs(group):
+            bad = overlap_py(ea, eb) is not None
+            if not bad and "session" in (ea.kind, eb.kind):
+                pa, pb = place(ea), place(eb)
+                if pa is not None and pb is not None and pa != pb:
+                    bad = travel_between_places(
+                        replace(ea, place=pa), replace(eb, place=pb), occ_travel.between(pa, pb)
+                    )
+            elif not bad and ea.venue and eb.venue and ea.venue != eb.venue:
+                bad = travel_between_venues_py(ea, eb, occ_travel.minutes(ea.venue, eb.venue))
+            if bad:
+                clash.add(((ca, ia), (cb, ib)))
+    for group in by_venue.values():
+        for (ca, ia, ea), (cb, ib, eb) in pairs(group):
+            if venue_rooms_py(ea, eb) or keep_apart_py(ea, eb, partners):
+                clash.add(((ca, ia), (cb, ib)))
+    for a, b in clash:
+        cp.add_bool_or([sel.x[a].Not(), sel.x[b].Not()])
+
+
+def s7_session_workload(
+    cp: cp_model.CpModel,
+    options: Options,
+    kept: list[Meeting],
+    sel: JourneySelection,
+    cands: dict[str, list[Journey]],
+) -> None:
+    """S7: `max_sessions_per_week` over the selected journeys' sessions."""
+    fb = options.problem.facilitator_by_id
+    count: dict[tuple[str, tuple[int, int]], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for cid, js in cands.items():
+        for i, j in enumerate(js):
+            per: Counter[tuple[str, tuple[int, int]]] = Counter()
+            for e in j.engagements:
+                if e.kind == "session":
+                    for f in e.facilitators:
+                        if fb[f].max_sessions_per_week is not None:
+                            per[(f, e.week)] += 1
+            for key, n in per.items():
+                count[key].append((n, sel.x[(cid, i)]))
+    for (f, _), terms in count.items():
+        cap = fb[f].max_sessions_per_week
+        assert cap is not None
+        if sum(n for n, _ in terms) > cap:
+            cp.add(sum(n * lit for n, lit in terms) <= cap)
+
+
+def workload_journeys(
+    cp: cp_model.CpModel,
+    options: Options,
+    kept: list[Meeting],
+    sel: JourneySelection,
+    cands: dict[str, list[Journey]],
+) -> None:
+    """Rule 9 over the selected journeys' conferences (kept pins count as given)."""
+    fb = options.problem.facilitator_by_id
+    day: dict[tuple[str, dt.date], list[cp_model.IntVar]] = defaultdict(list)
+    week: dict[tuple[str, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+    for cid, js in cands.items():
+        for i, j in enumerate(js):
+            m = j.meeting
+            if m is None or any(k.case == cid for k in kept):
+                if m is not None:
+                    for f in m.facilitators:
+                        sel.loads[f].append(sel.x[(cid, i)])
+                continue
+            iso = m.start.date().isocalendar()
+            for f in m.facilitators:
+                day[(f, m.start.date())].append(sel.x[(cid, i)])
+                week[(f, (iso[0], iso[1]))].append(sel.x[(cid, i)])
+                sel.loads[f].append(sel.x[(cid, i)])
+    fixed_day: Counter[tuple[str, dt.date]] = Counter()
+    fixed_week: Counter[tuple[str, tuple[int, int]]] = Counter()
+    for k in kept:
+        iso = k.start.date().isocalendar()
+        for f in k.facilitators:
+            fixed_day[(f, k.start.date())] += 1
+            fixed_week[(f, (iso[0], iso[1]))] += 1
+    for (f, d), lits in day.items():
+        cap = fb[f].max_meetings_per_day
+        if cap is not None and len(lits) + fixed_day[(f, d)] > cap:
+            cp.add(sum(lits) + fixed_day[(f, d)] <= cap)
+    for (f, wk), lits in week.items():
+        cap = fb[f].max_meetings_per_week
+        if cap is not None and len(lits) + fixed_week[(f, wk)] > cap:
+            cp.add(sum(lits) + fixed_week[(f, wk)] <= cap)

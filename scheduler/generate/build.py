@@ -49,14 +49,27 @@ def generate_problem(
     start: dt.date | None = None,
     *,
     scarce: bool = False,
+    journeys: bool = False,
 ) -> dict:
     """A seeded synthetic problem document; the same arguments always give the same dict.
 
     `tight` cuts facilitators' and venues' hours; `scarce` (the issue-9 tier) keeps
     normal hours but has fewer facilitators and venues (`SCARCE_SIZES`), at most 2
     conferences a week each, at most 2 rooms per venue and half the cases due before
-    the horizon ends.
+    the horizon ends. With `journeys`, cases get preparation sessions
+    (`journeys.add_journeys`).
     """
+    doc = _generate_problem(size, seed, tight, start, scarce)
+    if journeys:
+        from .journeys import add_journeys
+
+        doc = add_journeys(doc, seed)
+    return doc
+
+
+def _generate_problem(
+    size: str, seed: int, tight: bool, start: dt.date | None, scarce: bool
+) -> dict:
     if size not in SIZES:
         raise ValueError(f"unknown size {size!r}: expected one of {', '.join(SIZES)}")
     start = start or DEFAULT_START

@@ -46,8 +46,12 @@ def options_for(problem: Problem) -> tuple[Options, Options, bool]:
 
 
 def prepare(problem: Problem) -> Prepared:
-    """Options, localised parts and the greedy plan (the options go in the cache too)."""
+    """Options, localised parts and the greedy plan (the options go in the cache too).
+    The fan-out does not split case journeys (`journeys_guard`)."""
     global _cache
+    from scheduler.engine.journeys_guard import refuse_journeys
+
+    refuse_journeys(problem)
     options, _, _ = options_for(problem)
     prepared = prepare_units(problem, options)
     _cache = (_fingerprint(problem), options, prepared.solve_options, prepared.exact)

@@ -40,7 +40,7 @@ from scheduler.jobs.replan_problem import (
 from scheduler.jobs.stability import stabilise
 from scheduler.storage.db import transaction
 from scheduler.storage.models import PlanRow
-from scheduler.storage.plans import confirmed_meetings, latest_plan, save_plan
+from scheduler.storage.plans import confirmed_meetings, confirmed_sessions, latest_plan, save_plan
 from scheduler.storage.problems import export_problem
 
 
@@ -146,8 +146,9 @@ def solve_replan(
             return None
         previous_id = before.id
         confirmed = list(confirmed_meetings(session))
+        sessions = confirmed_sessions(session)
         problem = export_problem(session)
-    prepared = replan_problem(problem, confirmed, run_date)
+    prepared = replan_problem(problem, confirmed, run_date, sessions)
     plan = solver.solve(prepared.problem, time_limit=time_limit, workers=workers)
     plan, restored = stabilise(prepared.problem, confirmed, plan)
     plan = complete_plan(plan, prepared.expired, run_date)

@@ -8,6 +8,9 @@ Choices where the spec is silent (written down here, the one place they live):
 - Every later meeting of the confirmed plan is ``existing`` as ``confirmed`` (moving or
   dropping it costs disruption), except that a meeting the imported problem itself
   lists as pinned stays pinned (a coordinator pinned it).
+- Case journeys: the confirmed plan's sessions are ``existing_sessions`` the same way:
+  one on or before the run date is pinned as it is, a later one confirmed (a session
+  the coordinator pinned stays pinned); sessions of cases taken out go with them.
 - A confirmed meeting that no longer fits today's data structurally (its case, venue,
   room or lead is gone) cannot be ``existing``; it is left out and reported, so the new
   plan schedules the case afresh and the invites then say what changed. Attendance rows
@@ -22,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.domain import Meeting, Plan, Problem
+from scheduler.domain import Meeting, Plan, PlanSession, Problem
 from scheduler.formats import DocumentError, load_problem
 
 _EXISTING_PATH = re.compile(r"^existing\[(\d+)\]")
@@ -37,9 +40,13 @@ class ReplanInput:
 
 
 def replan_problem(
-    problem: Problem, confirmed: Sequence[Meeting], run_date: dt.date
+    problem: Problem,
+    confirmed: Sequence[Meeting],
+    run_date: dt.date,
+    sessions: Sequence[PlanSession] = (),
 ) -> ReplanInput:
-    """`problem` with `existing` = the confirmed meetings, those up to `run_date` pinned."""
+    """`problem` with `existing` = the confirmed meetings, those up to `run_date` pinned
+    (and `existing_sessions` = the confirmed sessions, the same way)."""
     frozen_before = run_date + dt.timedelta(days=1)
     coordinator_pins = {m.case for m in problem.existing if m.status == "pinned"}
     doc = problem.to_doc()
@@ -72,7 +79,27 @@ def replan_problem(
             case_doc["earliest"] = first_day
     _remove_cases(doc, set(expired))
     doc["existing"] = [m for m in existing if m["case"] not in expired]
+    if sessions or "existing_sessions" in doc:
+        doc["existing_sessions"] = _existing_sessions(problem, sessions, frozen_before, expired)
     return _load_dropping_unfit(doc, pinned, left_out, expired)
+
+
+def _existing_sessions(
+    problem: Problem, sessions: Sequence[PlanSession], frozen_before: dt.date, expired: list[str]
+) -> list[dict[str, Any]]:
+    """The confirmed sessions as `existing_sessions`: up to the run date pinned, else
+    confirmed (a coordinator's pin kept); those whose case or session is gone left out."""
+    pins = {s.session for s in problem.existing_sessions if s.status == "pinned"}
+    out = []
+    for row in sessions:
+        case = problem.case_by_id.get(row.case)
+        if case is None or case.id in expired or case.session(row.session) is None:
+            continue
+        sdoc = row.to_doc()
+        frozen = row.start.date() < frozen_before
+        sdoc["status"] = "pinned" if frozen or row.session in pins else "confirmed"
+        out.append(sdoc)
+    return out
 
 
 def _remove_cases(doc: dict[str, Any], case_ids: set[str]) -> None:

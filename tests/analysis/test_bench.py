@@ -34,6 +34,8 @@ def test_bench_runs_end_to_end(tmp_path):
         sizes=["small"], seeds=[1], tiers=["loose"], limits={"small": [2.0]}, replan=False
     )
     report = run_bench(config, echo=lambda _: None)
-    (row,) = report["rows"]
-    assert row["engine"]["verified"]
-    assert row["greedy"]["verified"]
+    rows = report["rows"]
+    assert sorted(r["journeys"] for r in rows) == [False, True]  # journeys beside the others
+    for row in rows:
+        assert row["engine"]["verified"]
+        assert row["greedy"]["verified"]

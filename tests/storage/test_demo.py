@@ -73,7 +73,10 @@ def test_demo_end_to_end_in_a_fresh_folder(data_dir):
     problem = load_problem((demo / "area-seed1.problem.json").read_text())
     plan = load_plan((demo / "plan.json").read_text())
     assert verify(problem, plan) == []
-    assert len(plan.meetings) + len(plan.unscheduled) == len(problem.cases)
+    scheduled = {m.case for m in plan.meetings} | {s.case for s in plan.sessions}
+    assert len(scheduled) + len(plan.unscheduled) == len(problem.cases)
+    assert plan.sessions  # the demo plans journeys
+    assert "sessions booked" in result.output
     report = (demo / "report.html").read_text()
     assert "<h1" in report
     assert all(m.case in report for m in plan.meetings)

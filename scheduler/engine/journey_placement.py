@@ -1,0 +1,592 @@
+"""Placing one case's whole journey (its conference, if any, and every session) among
+fixed engagements: the single-case search for journeys (spec journeys.md).
+
+A case is placed whole or not at all (S1). One team (rule 2, S2) serves the conference
+and every session: a team session (or a guarded home visit, S4) has the whole team,
+any other the lead alone. Sessions come in `after` order, each on a later local date
+than the one it follows, and all at least `preparation_gap_days` local dates before
+the conference (S3). Static clauses come from `session_options.py`; what depends on the
+other engagements (rooms, keep apart, double booking, travel, S7) is asked of
+`occupancy.Occupancy`, the one Python home of those rules.
+
+Used by the greedy journeys plan (coordinator's order), by the candidate journeys of
+the CP-SAT selection (`journeys.py`) and by the reasons.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from itertools import combinations
+from typing import Literal
+
+from scheduler.domain import Case, Meeting, PlanSession, Window
+from scheduler.engine.objective import meeting_soft_cost
+from scheduler.engine.occupancy import Engagement, Occupancy
+from scheduler.engine.options import CaseOptions, Options
+from scheduler.engine.placement import pickers_of, search
+from scheduler.engine.session_options import SessionOptions, SessionPlace, case_session_options
+from scheduler.engine.team_pick import TeamPicker
+from scheduler.engine.time_rules import Grid, fitting
+from scheduler.geo import haversine_km, km_rounded_up
+from scheduler.timeutil import Instant
+
+Order = Literal["best", "first"]
+CONFERENCE_TRIES = 12  # conference placements tried per case before giving up
+TEAM_TRIES = 12  # teams tried per case without a conference
+DATES_TRIED = 30  # conference dates tried per case
+FREE_CHECKS = 60  # starts blocked by other engagements before a place is given up
+SESSION_CHECKS = 300  # and before the session is, for this team and conference
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A whole case: its conference (None without one) and its sessions, with one team."""
+
+    case_id: str
+    meeting: Meeting | None
+    sessions: tuple[PlanSession, ...]
+    engagements: tuple[Engagement, ...]  # the conference's first, then the sessions'
+    lead: str
+    team: tuple[str, ...]
+    cost: int  # soft cost, the max-load term aside
+
+
+def journey_order(case: Case) -> list[str]:
+    """The case's session ids, each after the one it must follow (`after`)."""
+    ids = [s.id for s in case.sessions]
+    after = {s.id: s.after for s in case.sessions}
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(sid: str, depth: int = 0) -> None:
+        if sid in seen or depth > len(ids):
+            return
+        prev = after.get(sid)
+        if prev is not None and prev in after:
+            visit(prev, depth + 1)
+        seen.add(sid)
+        out.append(sid)
+
+    for sid in ids:
+        visit(sid)
+    return out
+
+
+def chain_days(case: Case) -> int:
+    """The longest `after` chain of the case, in sessions (its sessions span that many dates)."""
+    after = {s.id: s.after for s in case.sessions}
+    best = 0
+    for s in case.sessions:
+        n, cur, seen = 1, s.after, {s.id}
+        while cur is not None and cur in after and cur not in seen:
+            seen.add(cur)
+            n += 1
+            cur = after[cur]
+        best = max(best, n)
+    return best
+
+
+def earliest_session_dates(
+    options: Options, case: Case, sos: dict[str, SessionOptions]
+) -> dict[str, dt.date]:
+    """Each session's earliest possible local date on its own options and `after` chain
+    (a date no valid plan can beat: it ignores everyone else)."""
+    clock = options.clock
+    out: dict[str, dt.date] = {}
+    for sid in journey_order(case):
+        so = sos[sid]
+        after = so.session.after
+        floor = out[after] + dt.timedelta(days=1) if after in out else None
+        best: dt.date | None = None
+        for pl in so.places:
+            starts = pl.starts
+            if floor is not None:
+                starts = starts[bisect.bisect_left(starts, clock.day_start(floor)) :]
+            if starts:
+                d = clock.local_date(starts[0])
+                best = d if best is None or d < best else best
+        out[sid] = best if best is not None else dt.date.max
+    return out
+
+
+def conference_options(
+    options: Options, case: Case, o: CaseOptions, sos: dict[str, SessionOptions]
+) -> CaseOptions:
+    """The conference's options cut to dates that leave room for the sessions before it
+    (S3's preparation gap after each session's earliest possible date)."""
+    if not case.sessions:
+        return o
+    gap = options.problem.policy.preparation_gap_days
+    dates = earliest_session_dates(options, case, sos)
+    last = max(dates.values())
+    if last == dt.date.max:
+        return replace(o, starts=(), venue_starts={})
+    first = last + dt.timedelta(days=gap)
+    clock = options.clock
+    cut = clock.day_start(first)
+    starts = tuple(s for s in o.starts if s >= cut)
+    venue_starts = {v: tuple(s for s in o.venue_starts[v] if s >= cut) for v in o.venue_starts}
+    return replace(o, starts=starts, venue_starts=venue_starts)
+
+
+class JourneyPlacer:
+    """Places whole journeys of the problem's cases into one `Occupancy`."""
+
+    def __init__(self, options: Options, occ: Occupancy) -> None:
+        self.options = options
+        self.occ = occ
+        self.problem = options.problem
+        self.clock = options.clock
+        self._sessions: dict[str, dict[str, SessionOptions]] = {}
+        self._conf: dict[str, CaseOptions] = {}
+        self._grid: Grid | None = None
+        self._pickers: dict[str, dict[str, TeamPicker]] = {}
+        self._free_starts: dict[tuple[str, int, tuple[str, ...]], tuple[Instant, ...]] = {}
+
+    def session_options(self, case: Case) -> dict[str, SessionOptions]:
+        if case.id not in self._sessions:
+            if self._grid is None:
+                self._grid = Grid.of(self.problem, self.clock, self.options.horizon)
+            self._sessions[case.id] = case_session_options(self.options, case, self._grid)
+        return self._sessions[case.id]
+
+    def conference_options(self, case: Case) -> CaseOptions:
+        if case.id not in self._conf:
+            o = self.options.cases[case.id]
+            sos = self.session_options(case)
+            self._conf[case.id] = conference_options(self.options, case, o, sos)
+        return self._conf[case.id]
+
+    # ------------------------------------------------------------------ eligibility
+
+    def eligible(self, case: Case) -> bool:
+        """S1: rule 1, every session's party consented, a team possible, places exist."""
+        o = self.options.cases[case.id]
+        if not o.eligible or not o.team_possible:
+            return False
+        for s in case.sessions:
+            p = case.party(s.party)
+            if p is None or not p.consented:
+                return False
+        return all(so.places for so in self.session_options(case).values())
+
+    def session_alone(self, case: Case, so: SessionOptions) -> bool:
+        """Some place and start of the session at which some qualified lead is free for
+        the facilitators' window and can reach the place (a necessary test, exhaustive)."""
+        o = self.options.cases[case.id]
+        fac_avail = self.options.availability.facilitators
+        for pl in so.places:
+            leads = [f for f in o.team.leads if self._reach((f,), pl)]
+            if not leads:
+                continue
+            for s in pl.starts:
+                lo, hi = so.on_site(pl.mode, s)
+                if any(fac_avail[f].contains(lo, hi) for f in leads):
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ the journey
+
+    def place(
+        self,
+        case: Case,
+        order: Order = "first",
+        *,
+        skip: int = 0,
+        tries: int | None = None,
+        pinned: dict[str, PlanSession] | None = None,
+        prefer: dict[str, PlanSession] | None = None,
+        only_meeting: Meeting | None = None,
+        prefer_conference: tuple[Instant, str] | None = None,
+        spread: int | None = None,
+    ) -> list[Journey]:
+        """Up to `tries` whole journeys of `case` (each with a different conference
+        placement or team), none of them held; `skip` skips the first candidates.
+        `spread` (days) starts the sessions no earlier than that many days before the
+        conference's date less the gap, or, without a conference, that many days after
+        the case's first date: variants for the selection model."""
+        if not self.eligible(case):
+            return []
+        pinned = pinned or {}
+        prefer = prefer or {}
+        tries = tries or (CONFERENCE_TRIES if case.conference else TEAM_TRIES)
+        out: list[Journey] = []
+        for lead, team, meeting in self._teams(
+            case, order, tries + skip, only_meeting, prefer_conference
+        ):
+            got = self._with_team(case, order, lead, team, meeting, pinned, prefer, spread)
+            if got is None:
+                continue
+            if skip > 0:
+                skip -= 1
+                continue
+            out.append(got)
+            if len(out) >= tries:
+                break
+        return out
+
+    def _teams(
+        self,
+        case: Case,
+        order: Order,
+        k: int,
+        only_meeting: Meeting | None,
+        prefer_conference: tuple[Instant, str] | None,
+    ) -> Iterable[tuple[str, tuple[str, ...], Meeting | None]]:
+        """(lead, whole team, conference meeting or None) to try, best first."""
+        if case.conference:
+            if only_meeting is not None:
+                yield only_meeting.lead, tuple(only_meeting.facilitators), only_meeting
+                return
+            o = self.conference_options(case)
+            if prefer_conference is not None:
+                for pl in search(
+                    self.occ, case.id, order="first", options_of_case=o, only=prefer_conference
+                ):
+                    yield pl.lead, pl.facilitators, pl.to_meeting(self.problem, "confirmed")
+            # Date by date (a conference that leaves its sessions no time fails the same
+            # way at every start of its date): a few placements per local date.
+            clock = self.clock
+            by_date: dict[dt.date, list[Instant]] = {}
+            for st in o.starts:
+                by_date.setdefault(clock.local_date(st), []).append(st)
+            dates = sorted(by_date)
+            if order == "best":
+                first_day = self.problem.horizon.start
+                dates.sort(key=lambda d: ((d - first_day).days, d))
+            if case.id not in self._pickers:
+                self._pickers[case.id] = pickers_of(self.options, case, o)
+            pickers = self._pickers[case.id]
+            for d in dates[: max(DATES_TRIED, k)]:
+                lo, hi = clock.day_start(d), clock.day_start(d + dt.timedelta(days=1))
+                od = replace(
+                    o,
+                    starts=tuple(by_date[d]),
+                    venue_starts={
+                        v: tuple(x for x in o.venue_starts[v] if lo <= x < hi)
+                        for v in o.venue_starts
+                    },
+                )
+                for pl in search(
+                    self.occ, case.id, order=order, k=2, options_of_case=od, pickers=pickers
+                ):
+                    yield pl.lead, pl.facilitators, pl.to_meeting(self.problem)
+            return
+        o = self.options.cases[case.id]
+        req = o.team.required
+        n = 0
+        index = {f.id: i for i, f in enumerate(self.problem.facilitators)}
+        leads = sorted(o.team.leads, key=index.__getitem__)
+        pool = sorted(o.team.cos, key=index.__getitem__)
+        if order == "best":
+            leads = sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f]))
+        # Leads matter most: one team per lead, unless some session needs the whole team
+        # (then a few, since the co-facilitators must be free for it too).
+        whole = (
+            any(s.team for s in case.sessions)
+            or (case.sensitive_complex or any(p.role == "offender" for p in case.principals))
+            and any("home" in s.modes for s in case.sessions)
+        )
+        per_lead = 4 if whole and req > 1 else 1
+        if per_lead > 1:
+            score = self._team_session_scores(case, pool)
+            pool = sorted(pool, key=lambda f: (-score[f], index[f]))
+            leads = sorted(leads, key=lambda f: (-score[f], index[f]))
+        for lead in leads:
+            got = 0
+            for others in combinations([f for f in pool if f != lead], req - 1):
+                if o.team.team_ok(lead, others):
+                    yield lead, (lead, *others), None
+                    n += 1
+                    got += 1
+                    if n >= k * 6:
+                        return
+                    if got >= per_lead:
+                        break
+
+    def _team_session_scores(self, case: Case, pool: list[str]) -> dict[str, int]:
+        """Per facilitator, at how many starts of the case's team sessions they are free
+        (the sessions the whole team attends): co-facilitators worth trying first."""
+        fac_avail = self.options.availability.facilitators
+        sos = self.session_options(case)
+        windows: set[tuple[Instant, Instant]] = set()
+        for so in sos.values():
+            for pl in so.places[:4]:
+                if so.team_visit(pl.mode):
+                    windows.update(so.on_site(pl.mode, s) for s in pl.starts)
+        sample = sorted(windows)
+        sample = sample[:: max(1, len(sample) // 150)]  # spread over the horizon, enough to rank
+        return {f: sum(1 for lo, hi in sample if fac_avail[f].contains(lo, hi)) for f in pool}
+
+    def _lead_cost(self, case: Case, f: str) -> int:
+        fac = self.problem.facilitator_by_id[f]
+        pref = case.preferred_facilitators
+        cost = self.problem.policy.weights.continuity if pref and f not in pref else 0
+        homes = [p.home for p in case.principals if p.home is not None]
+        if homes:
+            cost += km_rounded_up(min(haversine_km(fac.home, h) for h in homes))
+        return cost
+
+    def _with_team(
+        self,
+        case: Case,
+        order: Order,
+        lead: str,
+        team: tuple[str, ...],
+        meeting: Meeting | None,
+        pinned: dict[str, PlanSession],
+        prefer: dict[str, PlanSession],
+        spread: int | None = None,
+    ) -> Journey | None:
+        """The journey with this team and conference, its sessions placed one by one
+        (held in `occ` while placing, and released again), or None."""
+        occ = self.occ
+        held: list[Engagement] = []
+        conf_e: Engagement | None = None
+        if meeting is not None:
+            conf_e = Engagement.of_meeting(self.clock, meeting)
+            occ.hold(conf_e)
+            held.append(conf_e)
+        rows: list[PlanSession] = []
+        cost = meeting_soft_cost(self.problem, case, meeting) if meeting is not None else 0
+        try:
+            sos = self.session_options(case)
+            dates: dict[str, dt.date] = {}
+            floor: dt.date | None = None
+            if spread is not None:
+                if conf_e is not None:
+                    gap = self.problem.policy.preparation_gap_days
+                    floor = conf_e.day - dt.timedelta(days=gap + spread)
+                else:
+                    floor = self.problem.case_earliest(case) + dt.timedelta(days=spread)
+            for sid in journey_order(case):
+                so = sos[sid]
+                after = so.session.after
+                not_before = dates[after] + dt.timedelta(days=1) if after in dates else None
+                if floor is not None and (not_before is None or not_before < floor):
+                    not_before = floor
+                got = self._session(
+                    so,
+                    order,
+                    lead,
+                    team,
+                    meeting,
+                    conf_e,
+                    not_before,
+                    pinned.get(sid),
+                    prefer.get(sid),
+                )
+                if got is None:
+                    return None
+                row, e, c = got
+                occ.hold(e)
+                held.append(e)
+                rows.append(row)
+                dates[sid] = e.day
+                cost += c
+        finally:
+            for e in reversed(held):
+                occ.release(e)
+        cost += self._no_conference_terms(case, lead, rows)
+        engagements = tuple(held)
+        return Journey(case.id, meeting, tuple(rows), engagements, lead, team, cost)
+
+    def _no_conference_terms(self, case: Case, lead: str, rows: list[PlanSession]) -> int:
+        if case.conference or not rows:
+            return 0
+        w = self.problem.policy.weights
+        last = max(r.start.date() for r in rows)
+        cost = (last - self.problem.horizon.start).days * case.priority * w.wait_per_day
+        first_lead = min(rows, key=lambda r: (r.start, r.session)).lead
+        if case.preferred_facilitators and first_lead not in case.preferred_facilitators:
+            cost += w.continuity
+        return cost
+
+    def _session(
+        self,
+        so: SessionOptions,
+        order: Order,
+        lead: str,
+        team: tuple[str, ...],
+        meeting: Meeting | None,
+        conf_e: Engagement | None,
+        not_before: dt.date | None,
+        pin: PlanSession | None,
+        old: PlanSession | None,
+    ) -> tuple[PlanSession, Engagement, int] | None:
+        """The first (or cheapest) feasible start and place of one session."""
+        problem = self.problem
+        clock = self.clock
+        gap = problem.policy.preparation_gap_days
+        conf_day = conf_lo = None
+        if meeting is not None and conf_e is not None:
+            conf_day = conf_e.day
+            conf_lo = conf_e.staff[0]
+        dur = so.session.duration_minutes
+        candidates: list[tuple[int, SessionPlace, tuple[str, ...]]] = []
+        for pl in so.places:
+            attending = team if so.team_visit(pl.mode) else (lead,)
+            if pl.mode == "home" and so.team_visit_home and len(attending) < 2:
+                continue
+            if not self._reach(attending, pl):
+                continue
+            candidates.append((self._cost(so, pl, attending), pl, attending))
+        if pin is not None:
+            candidates = [
+                c for c in candidates if _is(c[1], pin) and list(c[2]) == pin.facilitators
+            ]
+        elif old is not None:
+            candidates.sort(key=lambda c: not _is(c[1], old))
+        if order == "best":
+            candidates.sort(key=lambda c: c[0])
+        pin_start = clock.instant(pin.start) if pin is not None else None
+        old_start = clock.instant(old.start) if old is not None else None
+        lo_cut = clock.day_start(not_before) if not_before is not None else None
+        hi_cut = None  # starts must be below this (preparation gap, S3)
+        if conf_day is not None and conf_lo is not None:
+            hi_cut = clock.day_start(conf_day - dt.timedelta(days=gap - 1))
+            if gap == 0:
+                hi_cut = min(hi_cut, conf_lo - dur + 1)
+        checks = 0
+        for cost, pl, attending in candidates:
+            free = self._starts_free_for(so, pl, attending)
+            i = 0 if lo_cut is None else bisect.bisect_left(free, lo_cut)
+            j = len(free) if hi_cut is None else bisect.bisect_left(free, hi_cut)
+            window = free[i:j]
+            place_checks = 0
+            starts: Iterable[Instant] = window
+            if pin_start is not None:
+                starts = [pin_start] if pin_start in set(window) else []
+            elif (
+                old is not None
+                and old_start is not None
+                and _is(pl, old)
+                and old_start in set(window)
+            ):
+                starts = [old_start, *window]
+            for s in starts:
+                lo, hi = so.on_site(pl.mode, s)  # attending facilitators are available
+                day = clock.local_date(s)
+                e = Engagement(
+                    case=so.case.id,
+                    venue=pl.venue,
+                    room=pl.room,
+                    waiting_rooms=frozenset(),
+                    held=(lo, hi),
+                    staff=(lo, hi),
+                    day=day,
+                    facilitators=attending,
+                    presence=tuple((p.id, s, s + dur) for p in so.attendees),
+                    kind="session",
+                    key=so.session.id,
+                    place=pl.place,
+                )
+                if not self._free(e, attending):
+                    place_checks += 1
+                    checks += 1
+                    if checks >= SESSION_CHECKS:
+                        return None  # crowded everywhere: give this team or date up
+                    if place_checks >= FREE_CHECKS:
+                        break  # this place is crowded: try the next one
+                    continue
+                status = "proposed"
+                if pin is not None:
+                    status = "pinned"
+                row = PlanSession(
+                    case=so.case.id,
+                    session=so.session.id,
+                    status=status,  # type: ignore[arg-type]
+                    mode=pl.mode,  # type: ignore[arg-type]
+                    venue=pl.venue,
+                    room=pl.room,
+                    start=clock.local(s),
+                    end=clock.local(s + dur),
+                    facilitators=list(attending),
+                    on_site=Window(start=clock.local(lo), end=clock.local(hi)),
+                )
+                return row, e, cost
+        return None
+
+    def _starts_free_for(
+        self, so: SessionOptions, pl: SessionPlace, attending: tuple[str, ...]
+    ) -> tuple[Instant, ...]:
+        """The place's starts at which every attending facilitator is available for the
+        facilitators' window (S3), worked out once per (session, place, facilitators)."""
+        key = (so.session.id, id(pl), attending)
+        got = self._free_starts.get(key)
+        if got is None:
+            m = 0 if pl.mode == "video" else so.margin
+            dur = so.session.duration_minutes
+            got = pl.starts
+            for f in attending:
+                got = fitting(got, -m, dur + m, self.options.availability.facilitators[f])
+            self._free_starts[key] = got
+        return got
+
+    def _free(self, e: Engagement, attending: tuple[str, ...]) -> bool:
+        """The cross-engagement rules for session e: room (S4), keep apart (S5),
+        double booking and travel (S6), S7."""
+        occ = self.occ
+        if e.venue is not None and occ.venue_rooms(e) is not None:
+            return False
+        if e.venue is not None and occ.keep_apart(e) is not None:
+            return False
+        if occ.party_no_overlap(e) is not None:
+            return False
+        return all(occ.session_facilitator_free(f, e) for f in attending)
+
+    def _reach(self, attending: tuple[str, ...], pl: SessionPlace) -> bool:
+        """S4 (a visited home) and S5 (a venue) within each facilitator's `max_travel_km`."""
+        if pl.place is None:
+            return True
+        fb = self.problem.facilitator_by_id
+        for f in attending:
+            fac = fb[f]
+            if fac.max_travel_km is None:
+                continue
+            if pl.venue is not None:
+                d = self.options.facilitator_km[(f, pl.venue)]
+            else:
+                d = _km(fac.home.lat, fac.home.lon, pl.place)
+            if d > fac.max_travel_km:
+                return False
+        return True
+
+    def _cost(self, so: SessionOptions, pl: SessionPlace, attending: tuple[str, ...]) -> int:
+        """Level 3 for one session (spec journeys.md, objective additions)."""
+        problem = self.problem
+        w = problem.policy.weights
+        fb = problem.facilitator_by_id
+        cost = pl.party_cost
+        if pl.place is not None:
+            cost += w.travel_per_km * sum(
+                km_rounded_up(_km(fb[f].home.lat, fb[f].home.lon, pl.place)) for f in attending
+            )
+        team = [fb[f] for f in attending]
+        spoken = {lang for f in team for lang in f.languages}
+        for p in so.attendees:
+            if p.needs.language not in spoken:
+                cost += w.interpreter
+            wish = p.facilitator_gender
+            if (
+                wish is not None
+                and not wish.required
+                and not any(f.gender == wish.value for f in team)
+            ):
+                cost += w.gender_preference
+        return cost
+
+
+def _km(lat: float, lon: float, place: tuple[float, float]) -> float:
+    from scheduler.domain import Location
+
+    return haversine_km(Location(lat=lat, lon=lon), Location(lat=place[0], lon=place[1]))
+
+
+def _is(pl: SessionPlace, row: PlanSession) -> bool:
+    return (pl.mode, pl.venue, pl.room) == (row.mode, row.venue, row.room) or (
+        pl.mode == row.mode == "venue" and pl.venue == row.venue and row.room is None
+    )

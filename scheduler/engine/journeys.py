@@ -1,0 +1,623 @@
+"""Planning case journeys (spec journeys.md): every case whole, conference and sessions.
+
+`plan_journeys(problem)` is what `allocate` runs for a problem with journeys:
+
+1. Pins: pinned conferences are checked as before (`pins.check_pins`); pinned sessions
+   are kept when their case's journey can be placed around them, else released with
+   `PIN_RELEASED` (naming the session).
+2. The greedy journeys plan: case after case in the coordinator's order (kept and
+   confirmed first, then priority, referral date), each whole at its first feasible
+   placement (`journey_placement.JourneyPlacer`): the floor and the hint.
+3. Candidate journeys per case against the pins alone: the greedy plan's journey, the
+   cheapest few and the first few, each with its own conference placement or team.
+4. The CP-SAT selection (`rules.journey_selection`): at most one journey per case, no
+   two selected journeys clashing under S4–S6 and rules 4, 7 and 8, the caps of
+   rules 9 and S7 as linear rows; levels in order (disruption, scheduled priority, soft
+   cost with the max-load term), each solved in its share of the time and then fixed.
+
+Bounds are proven on the problem itself, not on the candidates: level 1's is 0 unless
+nothing is confirmed, level 2's counts every case that passes S1 and whose conference
+and sessions each have some option at all, level 3's is 0 (every term is ≥ 0). The
+plan never falls below the greedy plan: the greedy journeys are one selection of the
+model, given as its hint, and kept when the model does worse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import (
+    Meeting,
+    Objective,
+    Plan,
+    PlanSession,
+    Problem,
+    Reason,
+    SolverInfo,
+    Unscheduled,
+    Warning_,
+)
+from scheduler.engine import rules
+from scheduler.engine.journey_placement import Journey, JourneyPlacer, Order
+from scheduler.engine.objective import DROP
+from scheduler.engine.occupancy import Occupancy
+from scheduler.engine.options import Options, build_options
+from scheduler.engine.pins import check_pins
+from scheduler.engine.placement import search
+from scheduler.engine.plan_warnings import change_warnings
+from scheduler.engine.reasons import unscheduled_reasons
+from scheduler.engine.session_options import session_has_place
+
+Progress = Callable[[float, str], None]
+# Candidate journeys per case: (order, how many, sessions' spread in days).
+VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
+    ("best", 4, None),
+    ("first", 2, None),
+    ("best", 2, 3),
+    ("first", 2, 7),
+    ("best", 2, 14),
+)
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What the problem says was planned before: pins kept, released, and confirmed."""
+
+    kept_meetings: list[Meeting]
+    released: dict[str, str]  # case id → why (conferences)
+    pinned_sessions: dict[str, dict[str, PlanSession]]  # case → session id → row
+    confirmed_sessions: dict[str, dict[str, PlanSession]]
+    confirmed_meetings: dict[str, Meeting]  # case id → confirmed (or released) meeting
+
+
+def _existing(problem: Problem, options: Options) -> Existing:
+    pins = [m for m in problem.existing if m.status == "pinned"]
+    kept, released = check_pins(options, pins)
+    pinned: dict[str, dict[str, PlanSession]] = defaultdict(dict)
+    confirmed: dict[str, dict[str, PlanSession]] = defaultdict(dict)
+    for row in problem.existing_sessions:
+        (pinned if row.status == "pinned" else confirmed)[row.case][row.session] = row
+    meetings = {
+        m.case: m for m in problem.existing if m.status == "confirmed" or m.case in released
+    }
+    return Existing(kept, released, dict(pinned), dict(confirmed), meetings)
+
+
+def order_key(problem: Problem, ex: Existing):  # type: ignore[no-untyped-def]
+    """The coordinator's order: cases with something kept or confirmed first, then
+    priority (high first), referral date (earliest first), document order."""
+    index = {c.id: i for i, c in enumerate(problem.cases)}
+    kept = {m.case for m in ex.kept_meetings} | set(ex.pinned_sessions)
+    old = set(ex.confirmed_meetings) | set(ex.confirmed_sessions)
+
+    def key(case):  # type: ignore[no-untyped-def]
+        return (
+            case.id not in kept,
+            case.id not in old,
+            -case.priority,
+            case.referred_on or dt.date.max,
+            index[case.id],
+        )
+
+    return key
+
+
+def _place_case(  # type: ignore[no-untyped-def]
+    placer: JourneyPlacer,
+    ex: Existing,
+    case,
+    order: Order,
+    tries: int,
+    released_sessions: dict[str, str],
+    spread: int | None = None,
+    may_release: bool = False,
+) -> list[Journey]:
+    """Journeys of one case honouring its kept pins (with `may_release`, the greedy
+    plan's call, pins that cannot be kept are released and the case placed without)."""
+    kept = next((m for m in ex.kept_meetings if m.case == case.id), None)
+    pinned = {
+        sid: row
+        for sid, row in ex.pinned_sessions.get(case.id, {}).items()
+        if sid not in released_sessions
+    }
+    prefer = dict(ex.confirmed_sessions.get(case.id, {}))
+    prefer.update(
+        {
+            sid: row
+            for sid, row in ex.pinned_sessions.get(case.id, {}).items()
+            if sid in released_sessions
+        }
+    )
+    old = ex.confirmed_meetings.get(case.id)
+    old_key = (placer.clock.instant(old.start), old.venue) if old is not None else None
+    got = placer.place(
+        case,
+        order,
+        tries=tries,
+        pinned=pinned,
+        prefer=prefer,
+        only_meeting=kept,
+        prefer_conference=old_key,
+        spread=spread,
+    )
+    if got or not pinned or not may_release:
+        return got
+    for sid in pinned:
+        released_sessions[sid] = (
+            f"pinned session {sid} can no longer be held with the rest of case {case.id} "
+            "under today's data"
+        )
+        prefer[sid] = pinned[sid]
+    return placer.place(
+        case, order, tries=tries, prefer=prefer, only_meeting=kept, prefer_conference=old_key
+    )
+
+
+def greedy_journeys(
+    problem: Problem, options: Options, ex: Existing, released_sessions: dict[str, str]
+) -> list[Journey]:
+    """Whole journeys, case after case in the coordinator's order, each at its first
+    feasible placement given everything placed before it."""
+    occ = Occupancy(options, ex.kept_meetings)
+    placer = JourneyPlacer(options, occ)
+    out: list[Journey] = []
+    for case in sorted(problem.cases, key=order_key(problem, ex)):
+        got = _place_case(placer, ex, case, "first", 1, released_sessions, may_release=True)
+        if got:
+            j = got[0]
+            for e in j.engagements:
+                occ.hold(e)
+            out.append(j)
+    return out
+
+
+def candidates(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    greedy: list[Journey],
+    released_sessions: dict[str, str],
+    deadline: float,
+) -> dict[str, list[Journey]]:
+    """Candidate journeys per case against the kept pins alone."""
+    occ = Occupancy(options, ex.kept_meetings)
+    placer = JourneyPlacer(options, occ)
+    out: dict[str, list[Journey]] = defaultdict(list)
+    for j in greedy:
+        out[j.case_id].append(j)
+    seen = {(j.case_id, _sig(j)) for j in greedy}
+    for case in sorted(problem.cases, key=order_key(problem, ex)):
+        if time.monotonic() > deadline:
+            break
+        for order, k, spread in VARIANTS:
+            if time.monotonic() > deadline:
+                break
+            for j in _place_case(placer, ex, case, order, k, released_sessions, spread):
+                if (case.id, _sig(j)) not in seen:
+                    seen.add((case.id, _sig(j)))
+                    out[case.id].append(j)
+    return out
+
+
+def _sig(j: Journey) -> tuple:  # type: ignore[type-arg]
+    m = j.meeting
+    head = (m.start, m.venue, m.room, tuple(m.facilitators)) if m is not None else ()
+    return head + tuple(
+        (s.session, s.start, s.mode, s.venue, tuple(s.facilitators)) for s in j.sessions
+    )
+
+
+# --------------------------------------------------------------------------- objective
+
+
+def disruption_of(ex: Existing, case_id: str, j: Journey | None) -> int:
+    """Level 1 for one case: its confirmed (or released) meeting and confirmed sessions."""
+    total = 0
+    old = ex.confirmed_meetings.get(case_id)
+    if old is not None:
+        m = j.meeting if j is not None else None
+        if m is None:
+            total += DROP
+        else:
+            moved = m.start != old.start or m.venue != old.venue
+            total += (DROP if moved else 0) + len(set(old.facilitators) - set(m.facilitators))
+    rows = {s.session: s for s in j.sessions} if j is not None else {}
+    old_rows = {**ex.pinned_sessions.get(case_id, {}), **ex.confirmed_sessions.get(case_id, {})}
+    for sid, before in old_rows.items():  # a kept pin costs 0; a released one as confirmed
+        now = rows.get(sid)
+        if now is None:
+            total += DROP
+            continue
+        moved = (now.start, now.mode, now.venue) != (before.start, before.mode, before.venue)
+        total += (DROP if moved else 0) + len(set(before.facilitators) - set(now.facilitators))
+    return total
+
+
+def plan_values(problem: Problem, ex: Existing, chosen: dict[str, Journey]) -> Objective:
+    w = problem.policy.weights
+    cases = {c.id for c in problem.cases}
+    dis = sum(disruption_of(ex, cid, chosen.get(cid)) for cid in cases)
+    # meetings of cases no longer in the problem: dropped
+    dis += sum(DROP for cid in ex.confirmed_meetings if cid not in cases)
+    for old in (ex.confirmed_sessions, ex.pinned_sessions):
+        dis += sum(DROP * len(r) for cid, r in old.items() if cid not in cases)
+    prio = sum(problem.case_by_id[cid].priority for cid in chosen)
+    soft = sum(j.cost for j in chosen.values())
+    loads = Counter(f for j in chosen.values() if j.meeting for f in j.meeting.facilitators)
+    soft += w.max_load * max(loads.values(), default=0)
+    return Objective(disruption=dis, scheduled_priority=prio, soft_cost=soft)
+
+
+def _key(o: Objective) -> tuple[int, int, int]:
+    return (o.disruption, -o.scheduled_priority, o.soft_cost)
+
+
+def priority_bound(problem: Problem, options: Options, placer: JourneyPlacer) -> int:
+    """Level 2's proven bound: the cases that could each be scheduled alone as far as
+    exhaustive necessary tests tell: S1; the conference placeable alone (pins kept) on
+    a date that leaves room for the sessions (`placement.search` tries every start and
+    venue); every session with some place and start at which some qualified lead is
+    free and within reach (the team and the other sessions aside)."""
+    total = 0
+    for case in problem.cases:
+        if not placer.eligible(case):
+            continue
+        if case.conference:
+            o = placer.conference_options(case)
+            if not o.starts or not search(placer.occ, case.id, order="first", options_of_case=o):
+                continue
+        if not all(placer.session_alone(case, so) for so in placer.session_options(case).values()):
+            continue
+        total += case.priority
+    return total
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def select(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    cands: dict[str, list[Journey]],
+    hint: dict[str, Journey],
+    seconds: float,
+    workers: int,
+) -> tuple[dict[str, Journey], bool]:
+    """The CP-SAT selection of journeys, level by level; (chosen, every level proven)."""
+    cp = cp_model.CpModel()
+    sel = rules.journey_selection(cp, options, ex.kept_meetings, cands)
+    cases = list(cands)
+    picked = {cid: sum(sel.x[(cid, i)] for i in range(len(js))) for cid, js in cands.items()}
+    dis_terms = []
+    for cid, js in cands.items():
+        drop = disruption_of(ex, cid, None)
+        dis_terms.append(drop * (1 - picked[cid]))
+        dis_terms += [disruption_of(ex, cid, j) * sel.x[(cid, i)] for i, j in enumerate(js)]
+    prio = sum(problem.case_by_id[cid].priority * picked[cid] for cid in cases)
+    w = problem.policy.weights
+    soft = sum(j.cost * sel.x[(cid, i)] for cid, js in cands.items() for i, j in enumerate(js))
+    if w.max_load and sel.loads:
+        top = max(len(v) for v in sel.loads.values())
+        load = cp.new_int_var(0, top, "max_load")
+        for lits in sel.loads.values():
+            cp.add(load >= sum(lits))
+        soft = soft + w.max_load * load
+    for cid, js in cands.items():
+        for i, j in enumerate(js):
+            cp.add_hint(sel.x[(cid, i)], 1 if hint.get(cid) is j else 0)
+    levels = [(sum(dis_terms), False), (prio, True), (soft, False)]
+    proven = True
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(1, workers)
+    t_end = time.monotonic() + seconds
+    best: dict[str, Journey] | None = None
+    for n, (expr, maximise) in enumerate(levels):
+        left = t_end - time.monotonic()
+        if left <= 0.05:
+            proven = False
+            break
+        share = left / (len(levels) - n) if n < len(levels) - 1 else left
+        (cp.maximize if maximise else cp.minimize)(expr)
+        solver.parameters.max_time_in_seconds = max(0.1, share)
+        status = solver.solve(cp)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            proven = False
+            break
+        proven = proven and status == cp_model.OPTIMAL
+        value = round(solver.objective_value)
+        best = {
+            cid: js[i]
+            for cid, js in cands.items()
+            for i in range(len(js))
+            if solver.value(sel.x[(cid, i)])
+        }
+        cp.clear_hints()
+        for cid, js in cands.items():
+            for i, j in enumerate(js):
+                cp.add_hint(sel.x[(cid, i)], 1 if best.get(cid) is j else 0)
+        if maximise:
+            cp.add(expr >= value)
+        else:
+            cp.add(expr <= value)
+    return (best if best is not None else dict(hint)), proven and best is not None
+
+
+# --------------------------------------------------------------------------- single-case moves
+
+
+def improve(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    deadline: float,
+) -> dict[str, Journey]:
+    """Single-case moves on the whole plan until `deadline`: each unscheduled case is
+    tried against everything placed (level 2), then each scheduled case is re-placed
+    at its cheapest whole journey given the rest (level 3), kept only when the plan's
+    objective improves (levels in order)."""
+    chosen = dict(chosen)
+    occ = Occupancy(options, ex.kept_meetings)
+    for j in chosen.values():
+        for e in j.engagements:
+            occ.hold(e)
+    placer = JourneyPlacer(options, occ)
+    released: dict[str, str] = {}
+    best = _key(plan_values(problem, ex, chosen))
+    order = sorted(problem.cases, key=order_key(problem, ex))
+    for case in [c for c in order if c.id not in chosen] + [c for c in order if c.id in chosen]:
+        if time.monotonic() > deadline:
+            break
+        if any(k.case == case.id for k in ex.kept_meetings) or case.id in ex.pinned_sessions:
+            continue  # kept pins stay as they are
+        old = chosen.pop(case.id, None)
+        if old is not None:
+            for e in old.engagements:
+                occ.release(e)
+        found = [
+            j
+            for variant in (("best", 3, None), ("first", 1, None), ("best", 1, 7))
+            for j in _place_case(placer, ex, case, variant[0], variant[1], released, variant[2])  # type: ignore[arg-type]
+        ]
+        pick = old
+        for j in found:
+            trial = {**chosen, case.id: j}
+            key = _key(plan_values(problem, ex, trial))
+            if key < best:
+                best, pick = key, j
+        if pick is not None:
+            chosen[case.id] = pick
+            for e in pick.engagements:
+                occ.hold(e)
+    return chosen
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def journey_reasons(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    missing: list[str],
+) -> dict[str, list[Reason]]:
+    """The reasons for unscheduled cases, read for journeys (spec journeys.md)."""
+    pins = list(ex.kept_meetings)
+    placer = JourneyPlacer(options, Occupancy(options, pins))
+    conf_missing = [cid for cid in missing if problem.case_by_id[cid].conference]
+    meetings = [j.meeting for j in chosen.values() if j.meeting is not None]
+    conf = (
+        unscheduled_reasons(problem, options, pins + meetings, conf_missing) if conf_missing else {}
+    )
+    out: dict[str, list[Reason]] = {}
+    for cid in missing:
+        case = problem.case_by_id[cid]
+        o = options.cases[cid]
+        static = list(o.ineligible)
+        if not o.team_possible:
+            static.append(
+                Reason(
+                    code="NO_QUALIFIED_FACILITATOR", message="no set of facilitators meets rule 2"
+                )
+            )
+        if case.conference:
+            given = conf.get(cid, [])
+            codes = {r.code for r in given}
+            if codes & {
+                "NO_CONSENT",
+                "NOT_ELIGIBLE_DIRECT",
+                "MISSING_APPROPRIATE_ADULT",
+                "NO_QUALIFIED_FACILITATOR",
+                "NO_SAFE_VENUE",
+                "NO_COMMON_TIME",
+            }:
+                out[cid] = given
+                continue
+            if not placer.place(case, "first", tries=1) and not placer.place(case, "best", tries=3):
+                names = ", ".join(s.id for s in case.sessions)
+                out[cid] = [
+                    Reason(
+                        code="NO_PREPARATION_TIME",
+                        message=(
+                            f"the conference could be placed alone, but not together with its "
+                            f"sessions ({names}) at least {problem.policy.preparation_gap_days} "
+                            "day(s) before it with the same lead"
+                        ),
+                    )
+                ]
+            else:
+                out[cid] = given or [
+                    Reason(code="CAPACITY", message="the case could be scheduled alone")
+                ]
+            continue
+        placeless = [s.id for s in case.sessions if not session_has_place(problem, case, s)]
+        if placeless:
+            static.append(
+                Reason(
+                    code="NO_SAFE_VENUE",
+                    message=f"no allowed mode and place meets S4–S5 for session(s) {', '.join(placeless)}",
+                )
+            )
+        if static:
+            out[cid] = static
+            continue
+        if placer.place(case, "first", tries=1) or placer.place(case, "best", tries=3):
+            out[cid] = [
+                Reason(
+                    code="CAPACITY",
+                    message="its sessions could be placed if the case were alone; "
+                    "the plan used their times and facilitators for other cases",
+                )
+            ]
+        else:
+            out[cid] = [
+                Reason(
+                    code="NO_COMMON_TIME",
+                    message="its sessions' people are never free together, or the sessions "
+                    "cannot all be placed with one lead in their order",
+                )
+            ]
+    return out
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def plan_journeys(
+    problem: Problem,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    progress: Progress | None = None,
+    options: Options | None = None,
+) -> Plan:
+    """Plan every case of a problem with journeys, whole (see the module's docstring)."""
+    t0 = time.monotonic()
+    options = options or build_options(problem)
+    ex = _existing(problem, options)
+    released_sessions: dict[str, str] = {}
+    if progress:
+        progress(0.05, "greedy journeys")
+    greedy = greedy_journeys(problem, options, ex, released_sessions)
+    # The reasons and the bound need their time at the end (a fifth of it, at least 1 s).
+    reserve = max(1.0, 0.2 * time_limit)
+    cand_end = t0 + 0.5 * time_limit
+    if progress:
+        progress(0.15, "candidate journeys")
+    cands = candidates(problem, options, ex, greedy, released_sessions, cand_end)
+    hint = {j.case_id: j for j in greedy}
+    chosen, proven = hint, False
+    left = time_limit - (time.monotonic() - t0) - reserve
+    if cands and left > 0.3:
+        if progress:
+            progress(0.4, "CP-SAT selection of journeys")
+        got, proven = select(problem, options, ex, cands, hint, left, workers)
+        if _key(plan_values(problem, ex, got)) <= _key(plan_values(problem, ex, hint)):
+            chosen = got
+        else:
+            proven = False
+    if time.monotonic() - t0 < time_limit - reserve:
+        if progress:
+            progress(0.85, "single-case moves")
+        for _ in range(5):  # passes, while one improves and time is left
+            if time.monotonic() > t0 + time_limit - reserve:
+                break
+            moved = improve(problem, options, ex, chosen, t0 + time_limit - reserve)
+            if _key(plan_values(problem, ex, moved)) >= _key(plan_values(problem, ex, chosen)):
+                break
+            chosen, proven = moved, False
+    if progress:
+        progress(0.9, "reasons")
+    return build_plan(problem, options, ex, chosen, released_sessions, t0, proven)
+
+
+def build_plan(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    released_sessions: dict[str, str],
+    t0: float,
+    proven: bool,
+) -> Plan:
+    meetings: list[Meeting] = []
+    sessions: list[PlanSession] = []
+    for cid, j in chosen.items():
+        if j.meeting is not None:
+            m = j.meeting
+            old = ex.confirmed_meetings.get(cid)
+            status = m.status
+            if any(k.case == cid for k in ex.kept_meetings):
+                status = "pinned"
+            elif old is not None and (old.start, old.venue) == (m.start, m.venue):
+                status = "confirmed"
+            else:
+                status = "proposed"
+            meetings.append(m.model_copy(update={"status": status}))
+        for row in j.sessions:
+            status = row.status
+            old_row = ex.confirmed_sessions.get(cid, {}).get(row.session)
+            if status != "pinned":
+                same = old_row is not None and (old_row.start, old_row.mode, old_row.venue) == (
+                    row.start,
+                    row.mode,
+                    row.venue,
+                )
+                status = "confirmed" if same else "proposed"
+            sessions.append(row.model_copy(update={"status": status}))
+    meetings.sort(key=lambda m: (m.start, m.case))
+    sessions.sort(key=lambda s: (s.start, s.session))
+    missing = [c.id for c in problem.cases if c.id not in chosen]
+    reasons = journey_reasons(problem, options, ex, chosen, missing) if missing else {}
+    value = plan_values(problem, ex, chosen)
+    placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+    # Proven on the problem itself (not on the candidates): 0 is a lower bound of
+    # levels 1 and 3 (every term is ≥ 0); level 2's counts the cases that could be.
+    bound = Objective(
+        disruption=0,
+        scheduled_priority=max(priority_bound(problem, options, placer), value.scheduled_priority),
+        soft_cost=0,
+    )
+    solver_status = "OPTIMAL" if _key(bound) == _key(value) and proven else "FEASIBLE"
+    warnings = change_warnings(problem, meetings, ex.released)
+    warnings += [
+        Warning_(
+            code="PIN_RELEASED",
+            case=problem.case_of_session[sid].id if sid in problem.case_of_session else "",
+            session=sid,
+            message=why,
+        )
+        for sid, why in sorted(released_sessions.items())
+    ]
+    return Plan(
+        format="rj-plan/1",
+        problem=problem.name,
+        meetings=meetings,
+        sessions=sessions,
+        unscheduled=[Unscheduled(case=c, reasons=reasons[c]) for c in missing],
+        objective=value,
+        solver=SolverInfo(
+            status=solver_status,  # type: ignore[arg-type]
+            wall_seconds=round(time.monotonic() - t0, 3),
+            bound=bound,
+        ),
+        warnings=warnings,
+    )
+
+
+def greedy_plan(problem: Problem, options: Options | None = None) -> Plan:
+    """The greedy journeys plan alone (the bench's baseline for journeys problems)."""
+    t0 = time.monotonic()
+    options = options or build_options(problem)
+    ex = _existing(problem, options)
+    released: dict[str, str] = {}
+    chosen = {j.case_id: j for j in greedy_journeys(problem, options, ex, released)}
+    return build_plan(problem, options, ex, chosen, released, t0, False)
