@@ -14,12 +14,14 @@ import threading
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.responses import Response
 
 from scheduler.storage.models import PlanRequest
 from scheduler.storage.problems import has_problem
-from scheduler.web.deps import Page, Read, Write, after_form
+from scheduler.web.common import json_body, validation_detail
+from scheduler.web.deps import Page, ViewerRead, Write, after_form
+from scheduler.web.params import RowId
 from scheduler.web.schemas import JobOut
 from scheduler.web.templating import render
 
@@ -27,9 +29,11 @@ router = APIRouter()
 
 
 class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     kind: Literal["allocate", "replan"] = "allocate"
     time_limit: float | None = Field(
-        None, gt=0, le=3600, description="seconds; default from the settings"
+        None, gt=0, le=3600, allow_inf_nan=False, description="seconds; default from the settings"
     )
 
 
@@ -43,14 +47,19 @@ def job_out(row: PlanRequest) -> JobOut:
 @router.post("/api/jobs", response_model=JobOut, tags=["jobs"])
 async def start_job(request: Request, ctx: Write) -> Any:
     """Start an allocation (or a re-plan that keeps the confirmed meetings) as a job."""
-    if request.headers.get("content-type", "").startswith("application/json"):
-        body = JobIn.model_validate(await request.json())
-    else:
-        form = await request.form()
-        limit = str(form.get("time_limit") or "")
-        body = JobIn(
-            kind=str(form.get("kind") or "allocate"), time_limit=float(limit) if limit else None
-        )  # type: ignore[arg-type]
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = JobIn.model_validate(json_body(await request.body()))
+        else:
+            form = await request.form()
+            body = JobIn.model_validate(
+                {
+                    "kind": str(form.get("kind") or "allocate"),
+                    "time_limit": str(form.get("time_limit") or "") or None,
+                }
+            )
+    except ValidationError as exc:
+        raise HTTPException(422, validation_detail(exc)) from None
     if not has_problem(ctx.session):
         raise HTTPException(409, "import a problem first")
     settings = request.app.state.settings
@@ -107,7 +116,7 @@ def _run(engine: Any, request_id: int, kind: str, clock: Any) -> None:
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, tags=["jobs"])
-def get_job(job_id: int, ctx: Read) -> JobOut:
+def get_job(job_id: RowId, ctx: ViewerRead) -> JobOut:
     row = ctx.session.get(PlanRequest, job_id)
     if row is None:
         raise HTTPException(404, f"there is no job {job_id}")
@@ -115,7 +124,7 @@ def get_job(job_id: int, ctx: Read) -> JobOut:
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
-def job_page(job_id: int, ctx: Page) -> Response:
+def job_page(job_id: RowId, ctx: Page) -> Response:
     row = ctx.session.get(PlanRequest, job_id)
     if row is None:
         raise HTTPException(404, f"there is no job {job_id}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
 
 from scheduler.invites.confirm_check import audit_rejection
@@ -14,7 +14,8 @@ from scheduler.invites.transports import transport_from_settings
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import PlanNotFoundError, plan_document
 from scheduler.storage.problems import NoProblemError
-from scheduler.web.deps import Read, Write, after_form, client_of
+from scheduler.web.deps import Read, ViewerRead, Write, after_form, client_of
+from scheduler.web.params import Key, RowId
 from scheduler.web.schemas import ConfirmResult, PinResult, PlanRejectedOut, PlanSummary, SendResult
 from scheduler.web_services.plan_edits import EditError, set_pinned
 
@@ -30,15 +31,15 @@ def summary(row: PlanRow) -> PlanSummary:
 
 
 @router.get("/api/plans", response_model=list[PlanSummary])
-def list_plans(ctx: Read, limit: int = 20) -> list[PlanSummary]:
+def list_plans(ctx: ViewerRead, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[PlanSummary]:
     rows = ctx.session.scalars(
-        select(PlanRow).order_by(PlanRow.id.desc()).limit(max(1, min(limit, 200)))
+        select(PlanRow).order_by(PlanRow.id.desc()).limit(limit)
     )
     return [summary(r) for r in rows]
 
 
 @router.get("/api/plans/{plan_id}", response_model=dict[str, Any])
-def get_plan(plan_id: int, ctx: Read) -> Any:
+def get_plan(plan_id: RowId, ctx: Read) -> Any:
     """The plan document (rj-plan/1)."""
     try:
         return plan_document(ctx.session, plan_id).to_doc()
@@ -51,7 +52,7 @@ def get_plan(plan_id: int, ctx: Read) -> Any:
     response_model=ConfirmResult,
     responses={409: {"model": PlanRejectedOut, "description": "the checker refused the plan"}},
 )
-async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
+async def confirm(plan_id: RowId, request: Request, ctx: Write) -> Any:
     """Confirm a plan (the one confirmed before is superseded) and queue its invites."""
     sender = Sender.from_settings(request.app.state.settings)
     try:
@@ -84,13 +85,13 @@ async def _pin(plan_id: int, case_id: str, request: Request, ctx: Any, pinned: b
 
 
 @router.post("/api/plans/{plan_id}/meetings/{case_id}/pin", response_model=PinResult)
-async def pin(plan_id: int, case_id: str, request: Request, ctx: Write) -> Any:
+async def pin(plan_id: RowId, case_id: Key, request: Request, ctx: Write) -> Any:
     """Pin a confirmed meeting: the next re-plan must keep it exactly."""
     return await _pin(plan_id, case_id, request, ctx, True)
 
 
 @router.post("/api/plans/{plan_id}/meetings/{case_id}/unpin", response_model=PinResult)
-async def unpin(plan_id: int, case_id: str, request: Request, ctx: Write) -> Any:
+async def unpin(plan_id: RowId, case_id: Key, request: Request, ctx: Write) -> Any:
     return await _pin(plan_id, case_id, request, ctx, False)
 
 
