@@ -33,15 +33,11 @@ class UserIn(BaseModel):
     email: Annotated[str, Field(min_length=3, max_length=320)]
     role: Role = "coordinator"
     facilitator_id: Annotated[str | None, Field(max_length=64)] = None
-    password: Annotated[str | None, Field(min_length=accounts.MIN_PASSWORD, max_length=1000)] = (
-        None
-    )
+    password: Annotated[str | None, Field(min_length=accounts.MIN_PASSWORD, max_length=1000)] = None
 
 
 class PasswordIn(BaseModel):
-    password: Annotated[str | None, Field(min_length=accounts.MIN_PASSWORD, max_length=1000)] = (
-        None
-    )
+    password: Annotated[str | None, Field(min_length=accounts.MIN_PASSWORD, max_length=1000)] = None
 
 
 class UserCreated(UserOut):

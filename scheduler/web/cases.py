@@ -100,7 +100,9 @@ def _placement(i: int, m: Meeting, cost: Any) -> Placement:
 
 
 @router.get("/api/cases/{case_id}/suggestions", response_model=list[Placement], tags=["cases"])
-def get_suggestions(case_id: Key, ctx: Read, k: Annotated[int, Query(ge=1, le=20)] = 5) -> list[Placement]:
+def get_suggestions(
+    case_id: Key, ctx: Read, k: Annotated[int, Query(ge=1, le=20)] = 5
+) -> list[Placement]:
     """Up to `k` ways to place an unscheduled case into the plan in force, best first."""
     found, why = _suggestions(ctx, case_id, k)
     if found is None:

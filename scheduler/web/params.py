@@ -20,9 +20,7 @@ LAST_WEEK = dt.date(2999, 12, 24)
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a row id (1 to 2^63-1)")]
 Key = Annotated[str, Path(min_length=1, max_length=64, description="an id from the problem")]
 OptionalRowId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
-Week = Annotated[
-    str | None, Query(max_length=10, description="any date of the week, YYYY-MM-DD")
-]
+Week = Annotated[str | None, Query(max_length=10, description="any date of the week, YYYY-MM-DD")]
 
 
 def week_date(week: str | None) -> dt.date | None:
@@ -34,7 +32,5 @@ def week_date(week: str | None) -> dt.date | None:
     except ValueError:
         raise HTTPException(422, f"week {week!r} must be a date written YYYY-MM-DD") from None
     if not FIRST_WEEK <= day <= LAST_WEEK:
-        raise HTTPException(
-            422, f"week {week} must be between {FIRST_WEEK} and {LAST_WEEK}"
-        )
+        raise HTTPException(422, f"week {week} must be between {FIRST_WEEK} and {LAST_WEEK}")
     return day

@@ -31,10 +31,10 @@ def summary(row: PlanRow) -> PlanSummary:
 
 
 @router.get("/api/plans", response_model=list[PlanSummary])
-def list_plans(ctx: ViewerRead, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> list[PlanSummary]:
-    rows = ctx.session.scalars(
-        select(PlanRow).order_by(PlanRow.id.desc()).limit(limit)
-    )
+def list_plans(
+    ctx: ViewerRead, limit: Annotated[int, Query(ge=1, le=200)] = 20
+) -> list[PlanSummary]:
+    rows = ctx.session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(limit))
     return [summary(r) for r in rows]
 
 

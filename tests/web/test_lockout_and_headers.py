@@ -145,7 +145,8 @@ def test_api_docs_are_off_by_default_and_local_when_on(tmp_path) -> None:  # typ
     assert page.status_code == 200
     assert "/api/jobs" in page.text
     scripts = re.findall(r"<script[^>]*>", page.text)
-    assert scripts and all('src="/static/' in s for s in scripts), scripts
+    assert scripts
+    assert all('src="/static/' in s for s in scripts), scripts
 
 
 def test_no_template_has_inline_script_or_style() -> None:
