@@ -122,6 +122,8 @@ async def reset_password(user_id: RowId, request: Request, ctx: AdminWrite) -> A
     """A new password (given, or generated and shown once); the account's sessions end."""
     body: PasswordIn = await _body(request, PasswordIn)
     row = _user(ctx, user_id)
+    if row.id == ctx.user.user_id:
+        raise HTTPException(409, "reset your own password with `rjsched user reset-password`")
     password = body.password or secrets.token_urlsafe(12)
     try:
         accounts.set_password(ctx.session, user=row, password=password, now=ctx.now)

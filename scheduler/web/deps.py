@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -205,7 +205,7 @@ class Ctx:
 def _ctx(roles: frozenset[str], kind: str) -> Any:
     """A dependency giving a `Ctx` for a user with one of `roles` ("read", "write", "page")."""
     page = kind == "page"
-    base = {"read": api_user, "write": csrf, "page": page_user}[kind]
+    base: Callable[..., Any] = {"read": api_user, "write": csrf, "page": page_user}[kind]
 
     # A default, not an annotation: annotations are strings here, read in module globals.
     def dependency(request: Request, session: DB, user: LiveSession = Depends(base)) -> Ctx:
