@@ -90,9 +90,7 @@ def test_a_long_csv_cell_names_its_sheet_and_row(client: TestClient) -> None:
 
 
 def test_duplicate_ids_in_one_csv_sheet_are_refused(client: TestClient) -> None:
-    sheet = (
-        "id,name,email,level\nF98,A B,a@example.org,intermediate\nF98,C D,c@example.org,intermediate\n"
-    )
+    sheet = "id,name,email,level\nF98,A B,a@example.org,intermediate\nF98,C D,c@example.org,intermediate\n"
     res = client.post("/api/import/csv", files={"facilitators": ("f.csv", sheet, "text/csv")})
     assert res.status_code == 422
     issues = [i for i in res.json()["detail"] if i.get("column") == "id"]
