@@ -11,7 +11,7 @@ from starlette.responses import Response
 from scheduler.domain import Meeting
 from scheduler.invites.content import Sender
 from scheduler.web.common import json_body, not_found, problem_and_plan, validation_detail
-from scheduler.web.deps import Ctx, Page, Read, ViewerRead, Write, after_form
+from scheduler.web.deps import Ctx, Page, Read, Write, after_form
 from scheduler.web.params import Key
 from scheduler.web.schemas import (
     CaseDetail,
@@ -34,7 +34,7 @@ def _reasons(state: Any) -> list[ReasonOut]:
 
 
 @router.get("/api/cases", response_model=list[CaseSummary], tags=["cases"])
-def list_cases(ctx: ViewerRead) -> list[CaseSummary]:
+def list_cases(ctx: Read) -> list[CaseSummary]:
     """Every case with its state in the plan in force (no personal data)."""
     problem, plan, _ = problem_and_plan(ctx)
     states = case_states(problem, plan)

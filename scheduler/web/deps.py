@@ -205,7 +205,8 @@ class Ctx:
 def _ctx(roles: frozenset[str], kind: str) -> Any:
     """A dependency giving a `Ctx` for a user with one of `roles` ("read", "write", "page")."""
     page = kind == "page"
-    base: Callable[..., Any] = {"read": api_user, "write": csrf, "page": page_user}[kind]
+    bases: dict[str, Callable[..., Any]] = {"read": api_user, "write": csrf, "page": page_user}
+    base = bases[kind]
 
     # A default, not an annotation: annotations are strings here, read in module globals.
     def dependency(request: Request, session: DB, user: LiveSession = Depends(base)) -> Ctx:

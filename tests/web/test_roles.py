@@ -48,7 +48,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/session"): EVERYONE,
     ("GET", "/"): EVERYONE,  # staff: dashboard; viewer: overview; facilitator: to /me
     # viewers too: counts, statuses, names of venues and facilitators
-    ("GET", "/api/cases"): VIEWERS,
+    ("GET", "/api/cases"): STAFF,  # case references, offences, risk
     ("GET", "/api/plans"): VIEWERS,
     ("GET", "/api/facilitators"): VIEWERS,
     ("GET", "/api/venues"): VIEWERS,
@@ -205,7 +205,7 @@ def test_viewer_sees_no_personal_data(world: dict[str, Any]) -> None:
         login(client, email="viewer@example.org")
         texts = [client.get(u).text for u in ("/", "/facilitators", "/venues")]
         texts += [client.get(u).text for u in ("/api/facilitators", "/api/venues", "/api/plans")]
-        for url in ("/api/export", "/api/cases/C1", "/api/plans/1", "/cases/C1"):
+        for url in ("/api/export", "/api/cases", "/api/cases/C1", "/api/plans/1", "/cases/C1"):
             assert client.get(url, follow_redirects=False).status_code == 403
     for text in texts:
         shown = [s for s in secrets_ if s and s in text]
