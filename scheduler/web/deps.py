@@ -217,9 +217,12 @@ def _ctx(roles: frozenset[str], kind: str) -> Any:
 
 
 # Coordinator work (the names every router used before roles; they keep that meaning).
-Read = Annotated[Ctx, Depends(_ctx(STAFF, "read"))]
-Write = Annotated[Ctx, Depends(_ctx(STAFF, "write"))]
-Page = Annotated[Ctx, Depends(_ctx(STAFF, "page"))]
+ctx_read = _ctx(STAFF, "read")
+ctx_write = _ctx(STAFF, "write")
+ctx_page = _ctx(STAFF, "page")
+Read = Annotated[Ctx, Depends(ctx_read)]
+Write = Annotated[Ctx, Depends(ctx_write)]
+Page = Annotated[Ctx, Depends(ctx_page)]
 # Counts and statuses, no personal data: viewers too.
 ViewerRead = Annotated[Ctx, Depends(_ctx(VIEWERS, "read"))]
 ViewerPage = Annotated[Ctx, Depends(_ctx(VIEWERS, "page"))]
