@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from jinja2 import Environment, select_autoescape
@@ -168,53 +169,24 @@ def build_timeline(
     return Timeline(by, days, rows, idle=len(keys) - len(rows), unscheduled=unscheduled)
 
 
-def render_timeline(timeline: Timeline, *, links: bool = True, unscheduled: bool = True) -> str:
+def render_timeline(
+    timeline: Timeline, *, links: bool = True, unscheduled: bool = True, inline_style: bool = False
+) -> str:
     """The timeline as an HTML fragment (style it with `TIMELINE_CSS`): blocks link to
-    their case pages when `links`; the unscheduled cases are listed under it when asked."""
+    their case pages when `links`; the unscheduled cases are listed under it when asked.
+    The number of days is a `data-days` attribute that the web app's script applies;
+    `inline_style` writes it as a style too, for a page without scripts (the report)."""
     return _FRAGMENT.render(
-        t=timeline, links=links, unscheduled=unscheduled, short_day=short_day, months=_MONTHS
-    )
+        t=timeline, links=links, unscheduled=unscheduled, short_day=short_day, months=_MONTHS,
+        inline_style=inline_style,
+    )  # fmt: skip
 
 
-TIMELINE_CSS = """
-.tl{--day:minmax(1.3rem,1fr);overflow-x:auto;max-width:100%;border:1px solid #d5d9e0;border-radius:6px;background:#fff}
-.tl-grid{display:grid;grid-template-columns:minmax(8rem,12rem) repeat(var(--days),var(--day));min-width:calc(8rem + var(--days) * 1.3rem)}
-.tl-head,.tl-row{display:contents}
-.tl-corner,.tl-day,.tl-name,.tl-cell{border-bottom:1px solid #e3e6ea;padding:2px}
-.tl-corner,.tl-name{position:sticky;left:0;background:#fff;z-index:1;border-right:1px solid #d5d9e0}
-.tl-day{font-size:.65rem;text-align:center;color:#333;line-height:1.1;white-space:nowrap}
-.tl-day.mon,.tl-cell.mon{border-left:2px solid #9aa5b1}
-.tl-day.we,.tl-cell.we{background:#f3f4f6}
-.tl-name{font-size:.8rem;font-weight:600;margin:0;overflow-wrap:anywhere}
-.tl-name small{display:block;font-weight:normal;color:#555}
-.tl-cell{min-height:1.6rem}
-.tl-cell ul{list-style:none;margin:0;padding:0}
-.tl-date,.tl-long{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.tl-b{display:block;margin:1px 0;padding:1px 1px;border-radius:3px;font-size:.6rem;line-height:1.2;text-align:center;white-space:nowrap;overflow:hidden;
-  color:#1a1a1a;text-decoration:none;background:#dbe8f7;border-left:3px solid #0b4f9c}
-.tl-b.confirmed{background:#dff3e4;border-left-color:#1e6b34}
-.tl-b.pinned{background:#fde8e8;border-left-color:#a4161a}
-.tl-b.new,.tl-b.moved,.tl-b.restaffed,.tl-b.adjusted{outline:2px dashed #8a4b00;outline-offset:-2px}
-.tl-b.was{background:#fff;color:#555;border-left-color:#767676;outline:1px dashed #767676;outline-offset:-1px;text-decoration:line-through}
-a.tl-b:hover,a.tl-b:focus-visible{text-decoration:underline}
-.tl-legend{display:flex;flex-wrap:wrap;gap:.3rem 1rem;list-style:none;padding:0;margin:.5rem 0;font-size:.85rem}
-.tl-legend .tl-b{display:inline-block;width:2.2rem}
-@media (max-width:40rem){
-  .tl{overflow-x:visible;border:0;background:none}
-  .tl-grid{display:block;min-width:0}
-  .tl-head{display:none}
-  .tl-row{display:block;background:#fff;border:1px solid #d5d9e0;border-radius:6px;margin-bottom:.5rem;padding:.4rem}
-  .tl-name{position:static;border:0;font-size:.95rem}
-  .tl-name small{display:inline;margin-left:.3rem}
-  .tl-cell{border:0;min-height:0;padding:.1rem 0}
-  .tl-cell.empty{display:none}
-  .tl-cell.mon,.tl-cell.we{border:0;background:none}
-  .tl-date{position:static;width:auto;height:auto;clip:auto;font-weight:600;font-size:.85rem}
-  .tl-b{text-align:left;font-size:.85rem;padding:.2rem .4rem;white-space:normal}
-  .tl-long{position:static;width:auto;height:auto;clip:auto;white-space:normal}
-  .tl-short{display:none}
-}
-"""
+# One stylesheet for the web page (linked: the CSP allows no inline style) and the
+# report (embedded: a report is one file).
+TIMELINE_CSS = (Path(__file__).parent / "web" / "static" / "plan_timeline.css").read_text(
+    encoding="utf-8"
+)
 
 _ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
 _FRAGMENT = _ENV.from_string(
@@ -225,7 +197,7 @@ _FRAGMENT = _ENV.from_string(
 {% if t.has_changes %}<li><span class="tl-b proposed new">&nbsp;</span> new or changed against the confirmed plan</li>{% endif %}
 {% if t.has_was %}<li><span class="tl-b was">&nbsp;</span> where a moved or cancelled confirmed meeting was</li>{% endif %}
 </ul>
-<div class="tl" role="region" aria-label="{{ 'Venues' if t.by == 'venue' else 'Facilitators' }} from {{ short_day(t.days[0]) }} to {{ short_day(t.days[-1]) }}" tabindex="0" style="--days: {{ t.days|length }}">
+<div class="tl" role="region" aria-label="{{ 'Venues' if t.by == 'venue' else 'Facilitators' }} from {{ short_day(t.days[0]) }} to {{ short_day(t.days[-1]) }}" tabindex="0" data-days="{{ t.days|length }}"{% if inline_style %} style="--days: {{ t.days|length }}"{% endif %}>
 <div class="tl-grid">
 <div class="tl-head" aria-hidden="true"><span class="tl-corner">{{ 'Venue' if t.by == 'venue' else 'Facilitator' }}</span>
 {% for d in t.days %}<span class="tl-day{% if d.weekday() == 0 %} mon{% endif %}{% if d.weekday() >= 5 %} we{% endif %}">{{ ("MTWTFSS")[d.weekday()] }}<br>{{ d.day }}{% if d.day == 1 or loop.first %}<br>{{ months[d.month - 1] }}{% endif %}</span>{% endfor %}

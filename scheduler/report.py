@@ -85,7 +85,9 @@ def render_report(problem: Problem, plan: Plan) -> str:
     by_venue = _grid(problem, plan.meetings, lambda m: [m.venue], venue_label)
     reasons = Counter(r.code for u in plan.unscheduled for r in u.reasons[:1])
     whole = {
-        by: render_timeline(build_timeline(problem, plan, by=by), links=False, unscheduled=False)  # type: ignore[arg-type]
+        by: render_timeline(
+            build_timeline(problem, plan, by=by), links=False, unscheduled=False, inline_style=True
+        )  # type: ignore[arg-type]
         for by in ("venue", "facilitator")
     }
     return _TEMPLATE.render(

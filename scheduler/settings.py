@@ -72,6 +72,19 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(default=False, description="always mark the session cookie Secure")
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "comma-separated addresses or networks (RJSCHED_TRUSTED_PROXIES) whose "
+            "X-Forwarded-For / X-Forwarded-Proto are believed; default none"
+        ),
+    )
+    api_docs: bool = Field(
+        default=False, description="serve the browsable API docs at /api/docs (needs no CDN)"
+    )
+    max_body_bytes: int = Field(
+        default=50 * 1024 * 1024, description="a larger request body is refused with 413"
+    )
 
     @field_validator("video_join_text")
     @classmethod

@@ -52,6 +52,10 @@ def verify_command(problem_path: str, plan_path: str) -> None:
     if violations:
         n = len(violations)
         click.echo(f"INVALID: {n} violation{'s' if n != 1 else ''}; {figures}")
+        # Like every refusal (exit 1), one line on stderr that starts "Error:".
+        click.echo(
+            f"Error: the plan breaks {n} rule{'s' if n != 1 else ''} (listed above)", err=True
+        )
         sys.exit(1)
     click.echo(f"VALID: {figures}")
 

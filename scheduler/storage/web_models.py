@@ -22,8 +22,12 @@ class UserRow(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), default="coordinator")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # false: disabled
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # A facilitator's account is that facilitator (their meetings, their feed).
+    facilitator_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SessionRow(Base):
@@ -39,13 +43,13 @@ class SessionRow(Base):
 
 
 class LoginFailure(Base):
-    """One failed login, for rate limiting by (account, client address)."""
+    """One failed login, for the lockout per account and per client address."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
-    client: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from scheduler.web.deps import Page, Read
+from scheduler.web.params import OptionalRowId
 from scheduler.web.schemas import AuditEntry
 from scheduler.web.templating import render
 from scheduler.web_services import audit
 
 router = APIRouter()
+Action = Annotated[str | None, Query(max_length=40)]
 
 
 def _out(row) -> AuditEntry:  # type: ignore[no-untyped-def]
@@ -27,17 +31,18 @@ def _out(row) -> AuditEntry:  # type: ignore[no-untyped-def]
 
 @router.get("/api/audit", response_model=list[AuditEntry], tags=["audit"])
 def list_audit(
-    ctx: Read, limit: int = 200, before_id: int | None = None, action: str | None = None
+    ctx: Read,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    before_id: OptionalRowId = None,
+    action: Action = None,
 ) -> list[AuditEntry]:
     """Newest first; page with `before_id`."""
-    rows = audit.entries(
-        ctx.session, limit=max(1, min(limit, 1000)), before_id=before_id, action=action
-    )
+    rows = audit.entries(ctx.session, limit=limit, before_id=before_id, action=action)
     return [_out(r) for r in rows]
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(ctx: Page, before_id: int | None = None, action: str | None = None) -> Response:
+def audit_page(ctx: Page, before_id: OptionalRowId = None, action: Action = None) -> Response:
     entries = [
         _out(r) for r in audit.entries(ctx.session, limit=100, before_id=before_id, action=action)
     ]

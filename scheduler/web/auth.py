@@ -16,10 +16,11 @@ from scheduler.web.deps import (
     DB,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    Read,
-    Write,
+    SignedIn,
+    SignedInWrite,
     client_of,
     now_of,
+    peer_is_trusted_proxy,
     settings_of,
 )
 from scheduler.web.templating import render
@@ -31,12 +32,16 @@ router = APIRouter()
 class SessionInfo(BaseModel):
     user_id: int
     email: str
+    role: str
+    facilitator_id: str | None = None
     csrf_token: str
 
 
 def _secure(request: Request) -> bool:
-    """Secure cookies over HTTPS (or behind a proxy that says so), or when settings insist."""
-    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    """Secure cookies over HTTPS (or behind a trusted proxy that says so), or when settings insist."""
+    proto = request.url.scheme
+    if peer_is_trusted_proxy(request):
+        proto = request.headers.get("x-forwarded-proto", proto)
     return settings_of(request).cookie_secure or proto == "https"
 
 
@@ -76,8 +81,8 @@ def _login_form(
 def login(
     request: Request,
     session: DB,
-    email: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
@@ -136,7 +141,7 @@ def login(
 
 
 @router.post("/logout", include_in_schema=False)
-async def logout(request: Request, ctx: Write) -> Response:
+async def logout(request: Request, ctx: SignedInWrite) -> Response:
     accounts.end_session(ctx.session, token=request.cookies.get(SESSION_COOKIE))
     ctx.audit("logout")
     response = RedirectResponse("/login", status_code=303)
@@ -145,8 +150,9 @@ async def logout(request: Request, ctx: Write) -> Response:
 
 
 @router.get("/api/session", response_model=SessionInfo, tags=["auth"])
-def whoami(ctx: Read) -> SessionInfo:
-    """The signed-in user and the CSRF token to send as `X-CSRF-Token` on every change."""
+def whoami(ctx: SignedIn) -> SessionInfo:
+    """The signed-in user, their role, and the CSRF token to send as `X-CSRF-Token` on every change."""
     return SessionInfo(
-        user_id=ctx.user.user_id, email=ctx.user.email, csrf_token=ctx.user.csrf_token
-    )
+        user_id=ctx.user.user_id, email=ctx.user.email, role=ctx.user.role,
+        facilitator_id=ctx.user.facilitator_id, csrf_token=ctx.user.csrf_token,
+    )  # fmt: skip

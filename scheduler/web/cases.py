@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import Response
 
 from scheduler.domain import Meeting
 from scheduler.invites.content import Sender
 from scheduler.journey_view import journey_rows
-from scheduler.web.common import not_found, problem_and_plan
+from scheduler.web.common import json_body, not_found, problem_and_plan, validation_detail
 from scheduler.web.deps import Ctx, Page, Read, Write, after_form
+from scheduler.web.params import Key
 from scheduler.web.schemas import (
     CaseDetail,
     CaseSummary,
@@ -61,7 +62,7 @@ def _case_detail(ctx: Ctx, case_id: str) -> tuple[Any, Any, Any]:
 
 
 @router.get("/api/cases/{case_id}", response_model=CaseDetail, tags=["cases"])
-def get_case(case_id: str, ctx: Read) -> CaseDetail:
+def get_case(case_id: Key, ctx: Read) -> CaseDetail:
     """The case with its parties (personal data: the view is audited)."""
     problem, plan, case = _case_detail(ctx, case_id)
     s = case_states(problem, plan)[case_id]
@@ -101,10 +102,10 @@ def _placement(i: int, m: Meeting, cost: Any) -> Placement:
 
 
 @router.get("/api/cases/{case_id}/suggestions", response_model=list[Placement], tags=["cases"])
-def get_suggestions(case_id: str, ctx: Read, k: int = 5) -> list[Placement]:
+def get_suggestions(
+    case_id: Key, ctx: Read, k: Annotated[int, Query(ge=1, le=20)] = 5
+) -> list[Placement]:
     """Up to `k` ways to place an unscheduled case into the plan in force, best first."""
-    if not 1 <= k <= 20:
-        raise HTTPException(422, "k must be between 1 and 20")
     found, why = _suggestions(ctx, case_id, k)
     if found is None:
         raise HTTPException(501, why)
@@ -112,9 +113,9 @@ def get_suggestions(case_id: str, ctx: Read, k: int = 5) -> list[Placement]:
 
 
 class PlaceIn(BaseModel):
-    index: int | None = None
+    index: int | None = Field(None, ge=0, le=19)
     meeting: dict[str, Any] | None = None
-    k: int = 5
+    k: int = Field(5, ge=1, le=20)
 
 
 @router.post(
@@ -123,13 +124,18 @@ class PlaceIn(BaseModel):
     responses={409: {"model": None}},
     tags=["cases"],
 )
-async def place_case(case_id: str, request: Request, ctx: Write) -> Any:
+async def place_case(case_id: Key, request: Request, ctx: Write) -> Any:
     """Place the case: by `index` into the current suggestions, or a given `meeting`; saves a new draft."""
-    if request.headers.get("content-type", "").startswith("application/json"):
-        body = PlaceIn.model_validate(await request.json())
-    else:
-        form = await request.form()
-        body = PlaceIn(index=int(str(form.get("index", "0"))), k=int(str(form.get("k", "5"))))
+    try:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = PlaceIn.model_validate(json_body(await request.body()))
+        else:
+            form = await request.form()
+            body = PlaceIn.model_validate(
+                {"index": str(form.get("index", "0")), "k": str(form.get("k", "5"))}
+            )
+    except ValidationError as exc:
+        raise HTTPException(422, validation_detail(exc)) from None
     if body.meeting is not None:
         try:
             meeting = Meeting.model_validate(body.meeting)
@@ -158,7 +164,7 @@ def _erasure_out(o: erasure.ErasureOutcome) -> ErasureResult:
 
 
 @router.post("/api/cases/{case_id}/erase", response_model=ErasureResult, tags=["erasure"])
-async def erase_case(case_id: str, request: Request, ctx: Write) -> Any:
+async def erase_case(case_id: Key, request: Request, ctx: Write) -> Any:
     """Erase a case: cancel its invites, remove it and its parties' personal data."""
     sender = Sender.from_settings(request.app.state.settings)
     try:
@@ -172,7 +178,7 @@ async def erase_case(case_id: str, request: Request, ctx: Write) -> Any:
 
 
 @router.post("/api/parties/{party_id}/erase", response_model=ErasureResult, tags=["erasure"])
-async def erase_party(party_id: str, request: Request, ctx: Write) -> Any:
+async def erase_party(party_id: Key, request: Request, ctx: Write) -> Any:
     """Erase one party (withdrawal): cancel the invites it affects, remove its personal data."""
     sender = Sender.from_settings(request.app.state.settings)
     try:
@@ -187,7 +193,7 @@ async def erase_party(party_id: str, request: Request, ctx: Write) -> Any:
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
-def case_page(case_id: str, ctx: Page) -> Response:
+def case_page(case_id: Key, ctx: Page) -> Response:
     problem, plan, case = _case_detail(ctx, case_id)
     state = case_states(problem, plan)[case_id]
     found, why = _suggestions(ctx, case_id, 5) if state.state != "scheduled" else ([], None)

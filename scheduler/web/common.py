@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException, Request
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from scheduler.domain import Plan, Problem
+from scheduler.formats import DocumentError, parse_untrusted_json
 from scheduler.storage.models import PlanRow
 from scheduler.storage.problems import NoProblemError
 from scheduler.web.deps import Ctx
@@ -35,19 +37,29 @@ def not_found(what: str) -> HTTPException:
     return HTTPException(404, f"there is no {what}")
 
 
-async def json_body(request: Request, what: str = "request body") -> Any:
-    """The request's JSON body through the one untrusted-JSON loader (400 if it is bad)."""
-    from scheduler.formats.errors import DocumentError
-    from scheduler.formats.untrusted_json import parse_untrusted_json
-
-    raw = await request.body()
-    if not raw.strip():
-        return {}
+def json_body(raw: bytes) -> Any:
+    """A request's JSON body read as untrusted (depth, size, duplicates); else a 422."""
     try:
-        return parse_untrusted_json(raw, what, max_bytes=64 * 1024)
+        return parse_untrusted_json(raw)
     except DocumentError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(
+            422, [{"path": i.path, "reason": i.reason} for i in exc.issues]
+        ) from None
+
+
+async def request_json(request: Request) -> Any:
+    """The request's JSON body through `json_body`; an empty body is `{}`."""
+    raw = await request.body()
+    return json_body(raw) if raw.strip() else {}
 
 
 def is_json(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("application/json")
+
+
+def validation_detail(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors as the API's problems: where, and what is wrong (the value cut short)."""
+    return [
+        {"path": ".".join(str(p) for p in e["loc"]) or "body", "reason": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]

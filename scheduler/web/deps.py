@@ -1,5 +1,19 @@
 """Request plumbing shared by the routers: database unit of work, clock, the signed-in user, CSRF.
 
+Every route names what it needs by one of the dependency types at the bottom, and each
+checks the role (`scheduler.web_services.accounts.ROLES`):
+
+- `Read`, `Write`, `Page`: staff doing coordinator work (coordinator, admin) - cases with
+  their parties, plans, imports, exports, sends, the audit trail.
+- `ViewerRead`, `ViewerPage`: also viewers - counts, statuses, names of venues and
+  facilitators, never a party's personal data.
+- `FacilitatorRead`, `FacilitatorWrite`, `FacilitatorPage`: a facilitator's own meetings and feed.
+- `AdminRead`, `AdminWrite`, `AdminPage`: accounts.
+- `SignedIn`, `SignedInWrite`, `SignedInPage`: any role (who am I, sign out).
+
+A signed-in user without the role gets 403 (API) or a 403 page; nobody signed in gets
+401 (API) or the login page.
+
 Every state-changing route depends on `csrf`: the session's token must come back in the
 ``X-CSRF-Token`` header (API clients, the page scripts) or a ``csrf_token`` form field
 (plain HTML forms). A per-session token cannot be read by another site, so a forged
@@ -10,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from collections.abc import Iterator
+import ipaddress
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -28,6 +43,17 @@ LOGIN_CSRF_COOKIE = "rj_login_csrf"
 
 class LoginRequired(Exception):
     """A page was asked for without a session: the handler redirects to the login page."""
+
+
+class Forbidden(Exception):
+    """A signed-in user asked for a page their role does not see: a 403 page."""
+
+
+STAFF = frozenset({"admin", "coordinator"})
+VIEWERS = STAFF | {"viewer"}
+FACILITATORS = frozenset({"facilitator"})
+ADMINS = frozenset({"admin"})
+EVERYONE = VIEWERS | FACILITATORS
 
 
 def settings_of(request: Request) -> Settings:
@@ -60,8 +86,49 @@ def db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(db, scope="function")]
 
 
+def _trusted(settings: Settings) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network | str]:
+    out: list[ipaddress.IPv4Network | ipaddress.IPv6Network | str] = []
+    for item in settings.trusted_proxies.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            out.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            out.append(item)  # a name, as a test client or a unix socket peer has
+    return out
+
+
+def _is_trusted(host: str, trusted: list[Any]) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host in trusted
+    return any(not isinstance(t, str) and address in t for t in trusted)
+
+
+def peer_is_trusted_proxy(request: Request) -> bool:
+    """Whether the direct peer is one of `RJSCHED_TRUSTED_PROXIES` (default: none is)."""
+    peer = request.client.host if request.client else ""
+    return bool(peer) and _is_trusted(peer, _trusted(settings_of(request)))
+
+
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or from `X-Forwarded-For` only if the peer is trusted.
+
+    Behind trusted proxies the client is the right-most address that is not itself a
+    trusted proxy (each proxy appends the address it saw, so entries to its left may be
+    made up by the client).
+    """
+    peer = request.client.host if request.client else "unknown"
+    trusted = _trusted(settings_of(request))
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop[:64]
+    return peer
 
 
 def _session(request: Request, session: Session) -> LiveSession | None:
@@ -69,20 +136,31 @@ def _session(request: Request, session: Session) -> LiveSession | None:
     return live_session(session, token=token, now=now_of(request))
 
 
-def api_user(request: Request, session: DB) -> LiveSession:
+def _signed_in(request: Request, session: Session, *, page: bool) -> LiveSession:
     user = _session(request, session)
     if user is None:
+        if page:
+            raise LoginRequired()
         raise HTTPException(401, "sign in first", headers={"WWW-Authenticate": "Cookie"})
     request.state.user = user
     return user
 
 
-def page_user(request: Request, session: DB) -> LiveSession:
-    user = _session(request, session)
-    if user is None:
-        raise LoginRequired()
-    request.state.user = user
+def _allow(user: LiveSession, roles: frozenset[str], *, page: bool) -> LiveSession:
+    if user.role not in roles:
+        if page:
+            raise Forbidden()
+        raise HTTPException(403, f"a {user.role} account may not do this")
     return user
+
+
+def api_user(request: Request, session: DB) -> LiveSession:
+    """Any signed-in user (any role)."""
+    return _signed_in(request, session, page=False)
+
+
+def page_user(request: Request, session: DB) -> LiveSession:
+    return _signed_in(request, session, page=True)
 
 
 async def csrf(request: Request, user: Annotated[LiveSession, Depends(api_user)]) -> LiveSession:
@@ -124,23 +202,42 @@ class Ctx:
         )
 
 
-def ctx_read(request: Request, session: DB, user: Annotated[LiveSession, Depends(api_user)]) -> Ctx:
-    return Ctx(request, session, user, now_of(request))
+def _ctx(roles: frozenset[str], kind: str) -> Any:
+    """A dependency giving a `Ctx` for a user with one of `roles` ("read", "write", "page")."""
+    page = kind == "page"
+    bases: dict[str, Callable[..., Any]] = {"read": api_user, "write": csrf, "page": page_user}
+    base = bases[kind]
+
+    # A default, not an annotation: annotations are strings here, read in module globals.
+    def dependency(request: Request, session: DB, user: LiveSession = Depends(base)) -> Ctx:
+        return Ctx(request, session, _allow(user, roles, page=page), now_of(request))
+
+    dependency.__name__ = f"ctx_{kind}_{'_'.join(sorted(roles))}"
+    return dependency
 
 
-def ctx_write(request: Request, session: DB, user: Annotated[LiveSession, Depends(csrf)]) -> Ctx:
-    return Ctx(request, session, user, now_of(request))
-
-
-def ctx_page(
-    request: Request, session: DB, user: Annotated[LiveSession, Depends(page_user)]
-) -> Ctx:
-    return Ctx(request, session, user, now_of(request))
-
-
+# Coordinator work (the names every router used before roles; they keep that meaning).
+ctx_read = _ctx(STAFF, "read")
+ctx_write = _ctx(STAFF, "write")
+ctx_page = _ctx(STAFF, "page")
 Read = Annotated[Ctx, Depends(ctx_read)]
 Write = Annotated[Ctx, Depends(ctx_write)]
 Page = Annotated[Ctx, Depends(ctx_page)]
+# Counts and statuses, no personal data: viewers too.
+ViewerRead = Annotated[Ctx, Depends(_ctx(VIEWERS, "read"))]
+ViewerPage = Annotated[Ctx, Depends(_ctx(VIEWERS, "page"))]
+# A facilitator's own meetings and feed.
+FacilitatorRead = Annotated[Ctx, Depends(_ctx(FACILITATORS, "read"))]
+FacilitatorWrite = Annotated[Ctx, Depends(_ctx(FACILITATORS, "write"))]
+FacilitatorPage = Annotated[Ctx, Depends(_ctx(FACILITATORS, "page"))]
+# Accounts.
+AdminRead = Annotated[Ctx, Depends(_ctx(ADMINS, "read"))]
+AdminWrite = Annotated[Ctx, Depends(_ctx(ADMINS, "write"))]
+AdminPage = Annotated[Ctx, Depends(_ctx(ADMINS, "page"))]
+# Anyone signed in.
+SignedIn = Annotated[Ctx, Depends(_ctx(EVERYONE, "read"))]
+SignedInWrite = Annotated[Ctx, Depends(_ctx(EVERYONE, "write"))]
+SignedInPage = Annotated[Ctx, Depends(_ctx(EVERYONE, "page"))]
 
 
 async def after_form(request: Request, payload: Any) -> Any:

@@ -18,10 +18,10 @@ review and confirm (`scheduler.jobs.replan_draft`).
 from __future__ import annotations
 
 import threading
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -29,8 +29,9 @@ from scheduler.jobs import requests
 from scheduler.storage.models import PlanRequest
 from scheduler.storage.plans import latest_plan
 from scheduler.storage.problems import has_problem
-from scheduler.web.common import is_json, json_body
-from scheduler.web.deps import Page, Read, Write, after_form
+from scheduler.web.common import is_json, json_body, validation_detail
+from scheduler.web.deps import Page, Read, ViewerRead, Write, after_form
+from scheduler.web.params import RowId
 from scheduler.web.schemas import JobOut
 from scheduler.web.templating import render
 
@@ -38,13 +39,15 @@ router = APIRouter()
 
 
 class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     kind: Literal["allocate", "replan"] | None = Field(
         None,
         description="replan (keep the confirmed meetings) is the default once a plan is "
         "confirmed; allocate starts afresh, ignoring them",
     )
     time_limit: float | None = Field(
-        None, gt=0, le=3600, description="seconds; default from the settings"
+        None, gt=0, le=3600, allow_inf_nan=False, description="seconds; default from the settings"
     )
 
 
@@ -71,15 +74,17 @@ async def start_job(request: Request, ctx: Write) -> Any:
     """Start an allocation (or a re-plan that keeps the confirmed meetings) as a job."""
     try:
         if is_json(request):
-            body = JobIn.model_validate(await json_body(request))
+            body = JobIn.model_validate(json_body(await request.body()))
         else:
             form = await request.form()
-            limit = str(form.get("time_limit") or "")
-            body = JobIn(
-                kind=str(form.get("kind") or "") or None, time_limit=float(limit) if limit else None
-            )  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise HTTPException(422, f"the job request is not valid: {exc}") from None
+            body = JobIn.model_validate(
+                {
+                    "kind": str(form.get("kind") or "") or None,
+                    "time_limit": str(form.get("time_limit") or "") or None,
+                }
+            )
+    except ValidationError as exc:
+        raise HTTPException(422, validation_detail(exc)) from None
     if not has_problem(ctx.session):
         raise HTTPException(409, "import a problem first")
     kind = body.kind or default_kind(ctx.session)
@@ -143,7 +148,7 @@ def _run(engine: Any, request_id: int, kind: str, clock: Any) -> None:
 
 
 @router.get("/api/jobs", response_model=list[JobOut], tags=["jobs"])
-def list_jobs(ctx: Read, recent: int = 0) -> list[JobOut]:
+def list_jobs(ctx: Read, recent: Annotated[int, Query(ge=0, le=50)] = 0) -> list[JobOut]:
     """The jobs still queued or running, oldest first, then the `recent` last finished ones."""
     out = [job_out(r) for r in active_jobs(ctx.session)]
     if recent > 0:
@@ -159,7 +164,7 @@ def list_jobs(ctx: Read, recent: int = 0) -> list[JobOut]:
     responses={409: {"description": "the job has finished already"}},
     tags=["jobs"],
 )
-async def cancel_job(job_id: int, request: Request, ctx: Write) -> Any:
+async def cancel_job(job_id: RowId, request: Request, ctx: Write) -> Any:
     """Cancel a queued or running job: it stops at its next step and saves no draft."""
     try:
         row = requests.cancel(ctx.session, job_id, now=ctx.now, by="a coordinator")
@@ -172,7 +177,7 @@ async def cancel_job(job_id: int, request: Request, ctx: Write) -> Any:
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, tags=["jobs"])
-def get_job(job_id: int, ctx: Read) -> JobOut:
+def get_job(job_id: RowId, ctx: ViewerRead) -> JobOut:
     row = ctx.session.get(PlanRequest, job_id)
     if row is None:
         raise HTTPException(404, f"there is no job {job_id}")
@@ -180,7 +185,7 @@ def get_job(job_id: int, ctx: Read) -> JobOut:
 
 
 @router.get("/jobs/{job_id}", include_in_schema=False)
-def job_page(job_id: int, ctx: Page) -> Response:
+def job_page(job_id: RowId, ctx: Page) -> Response:
     row = ctx.session.get(PlanRequest, job_id)
     if row is None:
         raise HTTPException(404, f"there is no job {job_id}")

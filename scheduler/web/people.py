@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from scheduler.domain import Meeting
 from scheduler.journey_view import session_blocks
 from scheduler.web.common import not_found, problem_and_plan
-from scheduler.web.deps import Page, Read, Write, after_form
+from scheduler.web.deps import Page, Read, ViewerPage, ViewerRead, Write, after_form
+from scheduler.web.params import Key, RowId, Week, week_date
 from scheduler.web.schemas import FeedTokenOut, PersonSummary
 from scheduler.web.templating import render
 from scheduler.web_services import feeds
@@ -21,7 +22,7 @@ router = APIRouter()
 
 
 @router.get("/api/facilitators", response_model=list[PersonSummary], tags=["people"])
-def list_facilitators(ctx: Read) -> list[PersonSummary]:
+def list_facilitators(ctx: ViewerRead) -> list[PersonSummary]:
     problem, _, _ = problem_and_plan(ctx)
     return [
         PersonSummary(
@@ -32,7 +33,7 @@ def list_facilitators(ctx: Read) -> list[PersonSummary]:
 
 
 @router.get("/api/facilitators/{facilitator_id}", response_model=dict[str, Any], tags=["people"])
-def get_facilitator(facilitator_id: str, ctx: Read) -> Any:
+def get_facilitator(facilitator_id: Key, ctx: Read) -> Any:
     problem, _, _ = problem_and_plan(ctx)
     f = problem.facilitator_by_id.get(facilitator_id)
     if f is None:
@@ -41,13 +42,13 @@ def get_facilitator(facilitator_id: str, ctx: Read) -> Any:
 
 
 @router.get("/api/venues", response_model=list[PersonSummary], tags=["people"])
-def list_venues(ctx: Read) -> list[PersonSummary]:
+def list_venues(ctx: ViewerRead) -> list[PersonSummary]:
     problem, _, _ = problem_and_plan(ctx)
     return [PersonSummary(id=v.id, name=v.name, detail=v.kind) for v in problem.venues]
 
 
 @router.get("/api/venues/{venue_id}", response_model=dict[str, Any], tags=["people"])
-def get_venue(venue_id: str, ctx: Read) -> Any:
+def get_venue(venue_id: Key, ctx: Read) -> Any:
     problem, _, _ = problem_and_plan(ctx)
     v = problem.venue_by_id.get(venue_id)
     if v is None:
@@ -73,14 +74,14 @@ def _token_out(row: Any, url: str | None = None) -> FeedTokenOut:
     response_model=list[FeedTokenOut],
     tags=["feeds"],
 )
-def list_tokens(facilitator_id: str, ctx: Read) -> list[FeedTokenOut]:
+def list_tokens(facilitator_id: Key, ctx: Read) -> list[FeedTokenOut]:
     return [_token_out(r) for r in feeds.tokens_of(ctx.session, facilitator_id=facilitator_id)]
 
 
 @router.post(
     "/api/facilitators/{facilitator_id}/feed-tokens", response_model=FeedTokenOut, tags=["feeds"]
 )
-async def create_token(facilitator_id: str, request: Request, ctx: Write) -> Any:
+async def create_token(facilitator_id: Key, request: Request, ctx: Write) -> Any:
     """A new calendar feed address for the facilitator; the address is shown only this once."""
     problem, _, _ = problem_and_plan(ctx)
     if facilitator_id not in problem.facilitator_by_id:
@@ -98,7 +99,7 @@ async def create_token(facilitator_id: str, request: Request, ctx: Write) -> Any
 
 
 @router.post("/api/feed-tokens/{token_id}/revoke", response_model=FeedTokenOut, tags=["feeds"])
-async def revoke_token(token_id: int, request: Request, ctx: Write) -> Any:
+async def revoke_token(token_id: RowId, request: Request, ctx: Write) -> Any:
     row = feeds.revoke(ctx.session, token_id=token_id, now=ctx.now)
     if row is None:
         raise not_found(f"feed token {token_id}")
@@ -111,11 +112,9 @@ async def revoke_token(token_id: int, request: Request, ctx: Write) -> Any:
 
 def _monday(week: str | None, starts: list[dt.datetime], fallback: dt.date) -> dt.date:
     """The asked week, else the week of the first engagement (else of `fallback`)."""
-    if week:
-        try:
-            return week_of(dt.date.fromisoformat(week))
-        except ValueError:
-            raise HTTPException(422, "week must be a date written YYYY-MM-DD") from None
+    day = week_date(week)
+    if day is not None:
+        return week_of(day)
     first = min((s.date() for s in starts), default=fallback)
     return week_of(first)
 
@@ -151,19 +150,19 @@ def _timeline(
 
 
 @router.get("/facilitators", include_in_schema=False)
-def facilitators_page(ctx: Page) -> Response:
+def facilitators_page(ctx: ViewerPage) -> Response:
     problem, _, _ = problem_and_plan(ctx)
     return render(ctx.request, "people.html", kind="facilitators", items=problem.facilitators)
 
 
 @router.get("/venues", include_in_schema=False)
-def venues_page(ctx: Page) -> Response:
+def venues_page(ctx: ViewerPage) -> Response:
     problem, _, _ = problem_and_plan(ctx)
     return render(ctx.request, "people.html", kind="venues", items=problem.venues)
 
 
 @router.get("/facilitators/{facilitator_id}", include_in_schema=False)
-def facilitator_page(facilitator_id: str, ctx: Page, week: str | None = None) -> Response:
+def facilitator_page(facilitator_id: Key, ctx: Page, week: Week = None) -> Response:
     problem, plan, _ = problem_and_plan(ctx)
     f = problem.facilitator_by_id.get(facilitator_id)
     if f is None:
@@ -181,7 +180,7 @@ def facilitator_page(facilitator_id: str, ctx: Page, week: str | None = None) ->
 
 
 @router.get("/venues/{venue_id}", include_in_schema=False)
-def venue_page(venue_id: str, ctx: Page, week: str | None = None) -> Response:
+def venue_page(venue_id: Key, ctx: Page, week: Week = None) -> Response:
     problem, plan, _ = problem_and_plan(ctx)
     v = problem.venue_by_id.get(venue_id)
     if v is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
 
 from scheduler.invites.outbox import PlanRejected, send_due
@@ -12,8 +12,9 @@ from scheduler.invites.transports import transport_from_settings
 from scheduler.plan_review import ChangesNotAcknowledged
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import PlanNotFoundError, plan_document
-from scheduler.web.common import is_json, json_body
-from scheduler.web.deps import Read, Write, after_form
+from scheduler.web.common import is_json, request_json
+from scheduler.web.deps import Read, ViewerRead, Write, after_form
+from scheduler.web.params import Key, RowId
 from scheduler.web.review import confirm_knowingly
 from scheduler.web.schemas import ConfirmResult, PinResult, PlanRejectedOut, PlanSummary, SendResult
 from scheduler.web_services.plan_edits import EditError, set_pinned
@@ -30,15 +31,15 @@ def summary(row: PlanRow) -> PlanSummary:
 
 
 @router.get("/api/plans", response_model=list[PlanSummary])
-def list_plans(ctx: Read, limit: int = 20) -> list[PlanSummary]:
-    rows = ctx.session.scalars(
-        select(PlanRow).order_by(PlanRow.id.desc()).limit(max(1, min(limit, 200)))
-    )
+def list_plans(
+    ctx: ViewerRead, limit: Annotated[int, Query(ge=1, le=200)] = 20
+) -> list[PlanSummary]:
+    rows = ctx.session.scalars(select(PlanRow).order_by(PlanRow.id.desc()).limit(limit))
     return [summary(r) for r in rows]
 
 
 @router.get("/api/plans/{plan_id}", response_model=dict[str, Any])
-def get_plan(plan_id: int, ctx: Read) -> Any:
+def get_plan(plan_id: RowId, ctx: Read) -> Any:
     """The plan document (rj-plan/1)."""
     try:
         return plan_document(ctx.session, plan_id).to_doc()
@@ -57,7 +58,7 @@ def get_plan(plan_id: int, ctx: Read) -> Any:
         }
     },
 )
-async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
+async def confirm(plan_id: RowId, request: Request, ctx: Write) -> Any:
     """Confirm a plan (the one confirmed before is superseded) and queue its invites.
 
     A plan that moves or drops confirmed meetings needs `{"acknowledge": token}` (the
@@ -65,7 +66,7 @@ async def confirm(plan_id: int, request: Request, ctx: Write) -> Any:
     """
     acknowledged: Any = None
     if is_json(request):
-        body = await json_body(request)
+        body = await request_json(request)
         acknowledged = body.get("acknowledge") if isinstance(body, dict) else None
     elif request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -104,13 +105,13 @@ async def _pin(plan_id: int, case_id: str, request: Request, ctx: Any, pinned: b
 
 
 @router.post("/api/plans/{plan_id}/meetings/{case_id}/pin", response_model=PinResult)
-async def pin(plan_id: int, case_id: str, request: Request, ctx: Write) -> Any:
+async def pin(plan_id: RowId, case_id: Key, request: Request, ctx: Write) -> Any:
     """Pin a confirmed meeting: the next re-plan must keep it exactly."""
     return await _pin(plan_id, case_id, request, ctx, True)
 
 
 @router.post("/api/plans/{plan_id}/meetings/{case_id}/unpin", response_model=PinResult)
-async def unpin(plan_id: int, case_id: str, request: Request, ctx: Write) -> Any:
+async def unpin(plan_id: RowId, case_id: Key, request: Request, ctx: Write) -> Any:
     return await _pin(plan_id, case_id, request, ctx, False)
 
 

@@ -29,10 +29,11 @@ from scheduler.plan_review import (
     review,
     shown_status,
 )
-from scheduler.plan_timeline import TIMELINE_CSS, By, build_timeline, render_timeline
+from scheduler.plan_timeline import By, build_timeline, render_timeline
 from scheduler.storage.plans import PlanNotFoundError, confirmed_meetings, plan_document
 from scheduler.storage.problems import NoProblemError
 from scheduler.web.deps import Ctx, Page, Read, Write, client_of
+from scheduler.web.params import RowId
 from scheduler.web.templating import render
 
 router = APIRouter()
@@ -69,7 +70,7 @@ def confirm_knowingly(ctx: Ctx, plan_id: int, acknowledged: str | None) -> Confi
 
 
 @router.get("/api/plans/{plan_id}/changes", response_model=dict[str, Any], tags=["plans"])
-def plan_changes(plan_id: int, ctx: Read) -> Any:
+def plan_changes(plan_id: RowId, ctx: Read) -> Any:
     """What the plan changes against the confirmed plan and what confirming it would send.
 
     `needs_acknowledgement` lists the confirmed meetings it moves or drops; to confirm
@@ -86,19 +87,19 @@ def _context(r: Review) -> dict[str, Any]:
 
 
 @router.get("/plans/{plan_id}", include_in_schema=False)
-def plan_page(plan_id: int, ctx: Page) -> Response:
+def plan_page(plan_id: RowId, ctx: Page) -> Response:
     r = _review(ctx, plan_id)
     return render(ctx.request, "plan.html", **_context(r))
 
 
 @router.get("/plans/{plan_id}/confirm", include_in_schema=False)
-def confirm_page(plan_id: int, ctx: Page) -> Response:
+def confirm_page(plan_id: RowId, ctx: Page) -> Response:
     r = _review(ctx, plan_id)
     return render(ctx.request, "plan_confirm.html", **_context(r), error=None, violations=[])
 
 
 @router.post("/plans/{plan_id}/confirm", include_in_schema=False)
-async def confirm_form(plan_id: int, request: Request, ctx: Write) -> Response:
+async def confirm_form(plan_id: RowId, request: Request, ctx: Write) -> Response:
     """The confirm page's form: the acknowledgement is a field the server checks."""
     form = await request.form()
     acknowledged = str(form.get("acknowledge") or "")
@@ -121,7 +122,7 @@ async def confirm_form(plan_id: int, request: Request, ctx: Write) -> Response:
 
 
 @router.get("/plans/{plan_id}/timeline", include_in_schema=False)
-def timeline_page(plan_id: int, ctx: Page, by: str = "venue") -> Response:
+def timeline_page(plan_id: RowId, ctx: Page, by: str = "venue") -> Response:
     rows: By = "facilitator" if by == "facilitator" else "venue"
     r = _review(ctx, plan_id)
     plan = plan_document(ctx.session, plan_id)
@@ -146,5 +147,4 @@ def timeline_page(plan_id: int, ctx: Page, by: str = "venue") -> Response:
     )
     return render(
         ctx.request, "plan_timeline.html", r=r, by=rows, timeline_html=render_timeline(timeline),
-        timeline_css=TIMELINE_CSS,
     )  # fmt: skip

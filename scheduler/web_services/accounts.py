@@ -1,4 +1,8 @@
-"""Coordinator accounts, server-side sessions and login rate limiting.
+"""Accounts and their roles, server-side sessions and the login lockout.
+
+Roles (`ROLES`): an administrator manages accounts (and may do coordinator work); a
+coordinator runs cases, plans and sends; a viewer sees counts and statuses but no
+personal data; a facilitator sees their own meetings and manages their own feed.
 
 Passwords are argon2 hashes; session ids are random and stored as sha256 hashes, so the
 database never holds anything a browser could present. Nothing here commits.
@@ -23,6 +27,10 @@ _hasher = PasswordHasher()
 # wrong password and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD = 10
+ROLES = ("admin", "coordinator", "viewer", "facilitator")
+# Failures from one client address, over every account, before it is refused too (a
+# guesser trying one password on many accounts).
+CLIENT_FACTOR = 4
 
 
 class AccountError(ValueError):
@@ -45,47 +53,90 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > 1000:
+        raise AccountError("the password must have at most 1000 characters")
+
+
 def create_user(
-    session: Session, *, email: str, password: str, now: dt.datetime, role: str = "coordinator"
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    now: dt.datetime,
+    role: str = "coordinator",
+    facilitator_id: str | None = None,
 ) -> UserRow:
     email = normalise_email(email)
     if "@" not in email or len(email) > 320:
-        raise AccountError(f"email {email!r} is not an email address")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise AccountError(f"email {email[:80]!r} is not an email address")
+    _check_password(password)
+    if role not in ROLES:
+        raise AccountError(f"role {role[:40]!r} is not one of {', '.join(ROLES)}")
+    if (role == "facilitator") != bool(facilitator_id):
+        raise AccountError("a facilitator account names its facilitator, and only it does")
+    if facilitator_id is not None and len(facilitator_id) > 64:
+        raise AccountError("a facilitator id has at most 64 characters")
     if session.scalar(select(UserRow).where(UserRow.email == email)) is not None:
         raise AccountError(f"a user with email {email} already exists")
     user = UserRow(
-        email=email, password_hash=_hasher.hash(password), role=role, active=True, created_at=now
+        email=email,
+        password_hash=_hasher.hash(password),
+        role=role,
+        active=True,
+        created_at=now,
+        facilitator_id=facilitator_id,
+        password_changed_at=now,
     )
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(session: Session, *, user: UserRow, password: str) -> None:
+def set_password(
+    session: Session, *, user: UserRow, password: str, now: dt.datetime | None = None
+) -> None:
     """Give `user` a new password (same rule as `create_user`); their sessions end."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    _check_password(password)
     user.password_hash = _hasher.hash(password)
+    user.password_changed_at = now or dt.datetime.now(dt.UTC)
     session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
     session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
     session.flush()
 
 
-def recent_failures(session: Session, *, email: str, client: str, since: dt.datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(
-                LoginFailure.email == normalise_email(email),
-                LoginFailure.client == client,
-                LoginFailure.at >= since,
-            )
-        )
-        or 0
-    )
+def set_active(session: Session, *, user: UserRow, active: bool, now: dt.datetime) -> None:
+    """Disable (every session ends at once) or enable an account."""
+    user.active = active
+    user.disabled_at = None if active else now
+    if not active:
+        session.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+    session.flush()
+
+
+def find_user(session: Session, who: str | int) -> UserRow | None:
+    """The account with this id or email."""
+    if isinstance(who, int) or (isinstance(who, str) and who.isdigit() and len(who) < 19):
+        return session.get(UserRow, int(who))
+    return session.scalar(select(UserRow).where(UserRow.email == normalise_email(str(who))))
+
+
+def all_users(session: Session) -> list[UserRow]:
+    return list(session.scalars(select(UserRow).order_by(UserRow.id)))
+
+
+def recent_failures(
+    session: Session, *, email: str | None = None, client: str | None = None, since: dt.datetime
+) -> int:
+    """Failures inside the window for this account (any client) or this client (any account)."""
+    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
+    if email is not None:
+        query = query.where(LoginFailure.email == normalise_email(email))
+    if client is not None:
+        query = query.where(LoginFailure.client == client[:64])
+    return session.scalar(query) or 0
 
 
 def authenticate(
@@ -100,12 +151,17 @@ def authenticate(
 ) -> UserRow:
     """The active user with these credentials; records failures, refuses after too many.
 
-    The limit counts failures per (account, client address) inside the window; once
-    reached, even the right password is refused until the window has passed, so
-    guessing cannot continue.
+    Failures inside the window are counted per account, whatever address they came
+    from (so a new `X-Forwarded-For` each try does not help), and per client address
+    over every account (`CLIENT_FACTOR` times the limit). Once either is reached even
+    the right password is refused until the window has passed.
     """
     email = normalise_email(email)
-    if recent_failures(session, email=email, client=client, since=now - window) >= max_failures:
+    since = now - window
+    if (
+        recent_failures(session, email=email, since=since) >= max_failures
+        or recent_failures(session, client=client, since=since) >= max_failures * CLIENT_FACTOR
+    ):
         raise TooManyAttempts()
     user = session.scalar(select(UserRow).where(UserRow.email == email))
     ok = False
@@ -119,9 +175,7 @@ def authenticate(
     if not ok or user is None or not user.active:
         session.add(LoginFailure(email=email, client=client[:64], at=now))
         raise BadCredentials()
-    session.execute(
-        delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.client == client)
-    )
+    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return user
 
 
@@ -130,6 +184,8 @@ class LiveSession:
     user_id: int
     email: str
     csrf_token: str
+    role: str = "coordinator"
+    facilitator_id: str | None = None
 
 
 def start_session(session: Session, *, user: UserRow, now: dt.datetime, hours: float) -> str:
@@ -158,7 +214,13 @@ def live_session(session: Session, *, token: str | None, now: dt.datetime) -> Li
     user = session.get(UserRow, row.user_id)
     if user is None or not user.active:
         return None
-    return LiveSession(user_id=user.id, email=user.email, csrf_token=row.csrf_token)
+    return LiveSession(
+        user_id=user.id,
+        email=user.email,
+        csrf_token=row.csrf_token,
+        role=user.role if user.role in ROLES else "viewer",
+        facilitator_id=user.facilitator_id,
+    )
 
 
 def end_session(session: Session, *, token: str | None) -> None:

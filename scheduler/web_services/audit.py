@@ -19,7 +19,7 @@ ACTIONS = frozenset(
         "login", "login_failed", "logout", "view_case", "import", "confirm", "pin", "unpin",
         "send", "place", "erase_case", "erase_party", "feed_token_created", "feed_token_revoked",
         "job_started", "export", "user_added", "password_reset",
-        "confirm_rejected", "job_cancelled",
+        "confirm_rejected", "job_cancelled", "user_disabled", "user_enabled",
     }
 )  # fmt: skip
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from scheduler import __version__
 from scheduler.domain import Plan, Problem
-from scheduler.invites.content import Sender, recipients
+from scheduler.invites.content import EventContent, Sender, recipients
 from scheduler.invites.ical import build_calendar
 from scheduler.invites.session_content import session_recipients
 from scheduler.storage.plans import latest_plan, plan_document
@@ -63,12 +63,26 @@ def facilitator_for(session: Session, *, token: str) -> str | None:
     return row.facilitator_id
 
 
+def facilitator_events(
+    session: Session, *, facilitator_id: str, sender: Sender
+) -> list[EventContent]:
+    """One facilitator's meetings and sessions in the confirmed plan, each exactly as
+    their invite says."""
+    problem = export_problem(session) if has_problem(session) else None
+    row = latest_plan(session, "confirmed")
+    if problem is None or row is None:
+        return []
+    plan = plan_document(session, row.id)
+    return sorted(
+        _events(problem, plan, facilitator_id, sender),
+        key=lambda e: (e.start, e.case_id, e.session_id or ""),
+    )
+
+
 def feed_calendar(
     session: Session, *, facilitator_id: str, sender: Sender, now: dt.datetime
 ) -> bytes:
     """The .ics subscription feed for one facilitator (confirmed plan only)."""
-    problem = export_problem(session) if has_problem(session) else None
-    row = latest_plan(session, "confirmed")
     cal = Calendar()
     cal.add("prodid", f"-//rj-scheduler//{__version__}//EN")
     cal.add("version", "2.0")
@@ -76,20 +90,18 @@ def feed_calendar(
     # A subscription feed carries no METHOD at all (RFC 5545 §3.7.2: a calendar without
     # METHOD is not an iTIP message). Emails always carry REQUEST or CANCEL, never PUBLISH.
     cal.add("x-wr-calname", f"{sender.service_name}: my RJ meetings")
-    if problem is not None and row is not None:
-        plan = plan_document(session, row.id)
-        for event in _events(problem, plan, facilitator_id, sender):
-            what = event.case_id if event.session_id is None else f"session-{event.session_id}"
-            one = build_calendar(
-                event,
-                uid=f"feed-{what}-{facilitator_id}@{sender.domain}",
-                sequence=0,
-                method="REQUEST",
-                dtstamp=now,
-                sender=sender,
-            )
-            for component in one.walk("VEVENT"):
-                cal.add_component(component)
+    for event in facilitator_events(session, facilitator_id=facilitator_id, sender=sender):
+        what = event.case_id if event.session_id is None else f"session-{event.session_id}"
+        one = build_calendar(
+            event,
+            uid=f"feed-{what}-{facilitator_id}@{sender.domain}",
+            sequence=0,
+            method="REQUEST",
+            dtstamp=now,
+            sender=sender,
+        )
+        for component in one.walk("VEVENT"):
+            cal.add_component(component)
     return cal.to_ical()
 
 

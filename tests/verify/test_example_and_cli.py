@@ -42,7 +42,8 @@ def test_cli_prints_each_violation_and_exits_1(tmp_path):
     assert result.exit_code == 1
     assert "rule 1 (eligibility) C7: scheduled, but offender P18 has not consented" in result.output
     assert "rule 2 (facilitators) C8: lead F2 is foundation" in result.output
-    assert "INVALID" in result.output.splitlines()[-1]
+    assert "INVALID" in result.stdout.splitlines()[-1]
+    assert result.stderr.startswith("Error: the plan breaks ")
 
 
 def test_cli_unreadable_or_invalid_document_exits_2(tmp_path):

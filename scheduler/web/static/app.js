@@ -21,6 +21,15 @@
     tick();
   }
 
+  // Timeline positions come as data attributes (the CSP allows no inline style).
+  document.querySelectorAll("[data-top]").forEach((el) => {
+    el.style.top = `${el.dataset.top}%`;
+    if (el.dataset.height) el.style.height = `${el.dataset.height}%`;
+  });
+  document.querySelectorAll("[data-days]").forEach((el) => {
+    el.style.setProperty("--days", el.dataset.days);
+  });
+
   // Phone widths show each table row as a stacked card: every cell is labelled with its
   // column heading (CSS reads data-label). Without JS the table scrolls in its box instead.
   document.querySelectorAll("table").forEach((table) => {
