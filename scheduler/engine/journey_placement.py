@@ -99,6 +99,9 @@ def earliest_session_dates(
     for sid in journey_order(case):
         so = sos[sid]
         after = so.session.after
+        if after in out and out[after] == dt.date.max:  # what it follows has no date
+            out[sid] = dt.date.max
+            continue
         floor = out[after] + dt.timedelta(days=1) if after in out else None
         best: dt.date | None = None
         for pl in so.places:
