@@ -117,26 +117,25 @@ def user_list() -> None:
 @click.argument("who")
 def user_disable(who: str) -> None:
     """Disable an account (by email or id): it cannot sign in, its sessions end now."""
-    from scheduler.web_services.accounts import set_active
-
-    with _accounts() as session:
-        row = _find(session, who)
-        set_active(session, user=row, active=False, now=dt.datetime.now(dt.UTC))
-        _audit(session, "user_disabled", row.id)
-        click.echo(f"user {row.email} disabled")
+    _set_active(who, active=False)
 
 
 @user.command("enable")
 @click.argument("who")
 def user_enable(who: str) -> None:
     """Enable a disabled account again."""
+    _set_active(who, active=True)
+
+
+def _set_active(who: str, *, active: bool) -> None:
     from scheduler.web_services.accounts import set_active
 
+    word = "enabled" if active else "disabled"
     with _accounts() as session:
         row = _find(session, who)
-        set_active(session, user=row, active=True, now=dt.datetime.now(dt.UTC))
-        _audit(session, "user_enabled", row.id)
-        click.echo(f"user {row.email} enabled")
+        set_active(session, user=row, active=active, now=dt.datetime.now(dt.UTC))
+        _audit(session, f"user_{word}", row.id)
+        click.echo(f"user {row.email} {word}")
 
 
 @user.command("reset-password")

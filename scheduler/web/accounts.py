@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import Response
 
 from scheduler.storage.web_models import UserRow
-from scheduler.web.common import json_body, validation_detail
+from scheduler.web.common import is_json, json_body, validation_detail
 from scheduler.web.deps import AdminPage, AdminRead, AdminWrite, Ctx, after_form
 from scheduler.web.params import RowId
 from scheduler.web.templating import render
@@ -53,7 +53,7 @@ def _out(row: UserRow) -> UserOut:
 
 async def _body(request: Request, model: type[Any]) -> Any:
     try:
-        if request.headers.get("content-type", "").startswith("application/json"):
+        if is_json(request):
             return model.model_validate(json_body(await request.body()))
         form = await request.form()
         data = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "next") and v != ""}

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from scheduler.domain import Meeting
 from scheduler.invites.content import Sender
 from scheduler.journey_view import journey_rows
-from scheduler.web.common import json_body, not_found, problem_and_plan, validation_detail
+from scheduler.web.common import is_json, json_body, not_found, problem_and_plan, validation_detail
 from scheduler.web.deps import Ctx, Page, Read, Write, after_form
 from scheduler.web.params import Key
 from scheduler.web.schemas import (
@@ -127,7 +127,7 @@ class PlaceIn(BaseModel):
 async def place_case(case_id: Key, request: Request, ctx: Write) -> Any:
     """Place the case: by `index` into the current suggestions, or a given `meeting`; saves a new draft."""
     try:
-        if request.headers.get("content-type", "").startswith("application/json"):
+        if is_json(request):
             body = PlaceIn.model_validate(json_body(await request.body()))
         else:
             form = await request.form()
