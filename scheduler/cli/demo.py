@@ -181,7 +181,8 @@ def stage_verify(demo: Demo) -> None:
 
     demo.violations = [str(v) for v in verify(demo.problem, demo.plan)]
     if not demo.violations:
-        demo.console.print("[green]✓[/] verify: [bold green]VALID[/] (hard rules 1–10, objective)")
+        rules = "hard rules 1–10, S1–S8" if demo.problem.has_journeys else "hard rules 1–10"
+        demo.console.print(f"[green]✓[/] verify: [bold green]VALID[/] ({rules}, objective)")
         return
     demo.console.print(f"[red]✗ verify: {len(demo.violations)} violations[/]")
     for line in demo.violations[:20]:
@@ -288,7 +289,12 @@ def plan_table(problem: Problem, plan: Plan) -> Table:
     table.add_column("value", justify="right")
     table.add_column("bound", justify="right")
     table.add_row("cases", str(len(problem.cases)), "")
-    table.add_row("scheduled", str(len(plan.meetings)), "")
+    out = {u.case for u in plan.unscheduled}
+    with_meeting = {m.case for m in plan.meetings} - out
+    sessions_only = {s.case for s in plan.sessions} - with_meeting - out
+    table.add_row("scheduled", str(len(with_meeting | sessions_only)), "")
+    if sessions_only:
+        table.add_row("  without a conference", str(len(sessions_only)), "")
     table.add_row("unscheduled", str(len(plan.unscheduled)), "")
     codes: Counter[str] = Counter(code for u in plan.unscheduled for code in _codes(u.reasons))
     for code, count in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])):

@@ -75,6 +75,11 @@ def test_demo_end_to_end_in_a_fresh_folder(data_dir):
     assert verify(problem, plan) == []
     scheduled = {m.case for m in plan.meetings} | {s.case for s in plan.sessions}
     assert len(scheduled) + len(plan.unscheduled) == len(problem.cases)
+    # the table counts cases scheduled, a case without a conference too
+    shown = re.search(r"\bscheduled\s*\S\s*(\d+)", result.output)
+    assert shown, result.output
+    assert int(shown.group(1)) == len(scheduled), result.output
+    assert "S1–S8" in result.output
     assert plan.sessions  # the demo plans journeys
     assert "sessions booked" in result.output
     report = (demo / "report.html").read_text()
