@@ -19,12 +19,6 @@ from scheduler.cli.document_io import SECONDS, WORKERS, fail, read_problem, writ
 from scheduler.domain import Meeting, Plan, Problem
 
 
-class NotPlannedYet(click.ClickException):
-    """A problem the engine does not plan yet (case journeys): exit 3."""
-
-    exit_code = 3
-
-
 def _run(problem: Problem, time_limit: float, workers: int, quiet: bool) -> Plan:
     from scheduler.cli.progress import ProgressLine
     from scheduler.engine import solve

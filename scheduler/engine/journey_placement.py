@@ -26,6 +26,7 @@ from scheduler.domain import Case, Meeting, PlanSession, Window
 from scheduler.engine.objective import meeting_soft_cost
 from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import CaseOptions, Options
+from scheduler.engine.pins import pin_clash, pin_problem
 from scheduler.engine.placement import pickers_of, search
 from scheduler.engine.session_options import SessionOptions, SessionPlace, case_session_options
 from scheduler.engine.team_pick import TeamPicker
@@ -205,12 +206,16 @@ class JourneyPlacer:
         only_meeting: Meeting | None = None,
         prefer_conference: tuple[Instant, str] | None = None,
         spread: int | None = None,
+        prefer_team: tuple[str, ...] = (),
+        prefer_meeting: Meeting | None = None,
     ) -> list[Journey]:
         """Up to `tries` whole journeys of `case` (each with a different conference
         placement or team), none of them held; `skip` skips the first candidates.
         `spread` (days) starts the sessions no earlier than that many days before the
         conference's date less the gap, or, without a conference, that many days after
-        the case's first date: variants for the selection model."""
+        the case's first date: variants for the selection model. The case's confirmed
+        journey is tried first: `prefer_meeting` as it is when it still keeps every
+        rule, and `prefer_team` (lead first)."""
         if not self.eligible(case):
             return []
         pinned = pinned or {}
@@ -218,7 +223,7 @@ class JourneyPlacer:
         tries = tries or (CONFERENCE_TRIES if case.conference else TEAM_TRIES)
         out: list[Journey] = []
         for lead, team, meeting in self._teams(
-            case, order, tries + skip, only_meeting, prefer_conference
+            case, order, tries + skip, only_meeting, prefer_conference, prefer_team, prefer_meeting
         ):
             got = self._with_team(case, order, lead, team, meeting, pinned, prefer, spread)
             if got is None:
@@ -238,6 +243,8 @@ class JourneyPlacer:
         k: int,
         only_meeting: Meeting | None,
         prefer_conference: tuple[Instant, str] | None,
+        prefer_team: tuple[str, ...] = (),
+        prefer_meeting: Meeting | None = None,
     ) -> Iterable[tuple[str, tuple[str, ...], Meeting | None]]:
         """(lead, whole team, conference meeting or None) to try, best first."""
         if case.conference:
@@ -245,10 +252,18 @@ class JourneyPlacer:
                 yield only_meeting.lead, tuple(only_meeting.facilitators), only_meeting
                 return
             o = self.conference_options(case)
+            if prefer_meeting is not None and self._still_fits(prefer_meeting):
+                yield prefer_meeting.lead, tuple(prefer_meeting.facilitators), prefer_meeting
             if prefer_conference is not None:
-                for pl in search(
-                    self.occ, case.id, order="first", options_of_case=o, only=prefer_conference
-                ):
+                found = search(
+                    self.occ,
+                    case.id,
+                    order="first",
+                    options_of_case=o,
+                    only=prefer_conference,
+                    prefer=frozenset(prefer_team),
+                )
+                for pl in found:
                     yield pl.lead, pl.facilitators, pl.to_meeting(self.problem, "confirmed")
             # Date by date (a conference that leaves its sessions no time fails the same
             # way at every start of its date): a few placements per local date.
@@ -298,6 +313,9 @@ class JourneyPlacer:
             score = self._team_session_scores(case, pool)
             pool = sorted(pool, key=lambda f: (-score[f], index[f]))
             leads = sorted(leads, key=lambda f: (-score[f], index[f]))
+        if prefer_team:  # the confirmed journey's team first (least disruption)
+            leads.sort(key=lambda f: f != prefer_team[0])
+            pool.sort(key=lambda f: f not in prefer_team)
         for lead in leads:
             got = 0
             for others in combinations([f for f in pool if f != lead], req - 1):
@@ -309,6 +327,14 @@ class JourneyPlacer:
                         return
                     if got >= per_lead:
                         break
+
+    def _still_fits(self, m: Meeting) -> bool:
+        """Whether a confirmed conference, exactly as it was (team, room, waiting rooms),
+        still keeps every rule alone and against what is held: least disruption."""
+        if pin_problem(self.options, m) is not None:
+            return False
+        e = Engagement.of_meeting(self.clock, m)
+        return pin_clash(self.options, self.occ, e) is None and self.occ.party_no_overlap(e) is None
 
     def _team_session_scores(self, case: Case, pool: list[str]) -> dict[str, int]:
         """Per facilitator, at how many starts of the case's team sessions they are free

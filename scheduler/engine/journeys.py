@@ -136,6 +136,7 @@ def _place_case(  # type: ignore[no-untyped-def]
     )
     old = ex.confirmed_meetings.get(case.id)
     old_key = (placer.clock.instant(old.start), old.venue) if old is not None else None
+    team = _old_team(old, prefer)
     got = placer.place(
         case,
         order,
@@ -145,6 +146,8 @@ def _place_case(  # type: ignore[no-untyped-def]
         only_meeting=kept,
         prefer_conference=old_key,
         spread=spread,
+        prefer_team=team,
+        prefer_meeting=old,
     )
     if got or not pinned or not may_release:
         return got
@@ -155,8 +158,27 @@ def _place_case(  # type: ignore[no-untyped-def]
         )
         prefer[sid] = pinned[sid]
     return placer.place(
-        case, order, tries=tries, prefer=prefer, only_meeting=kept, prefer_conference=old_key
+        case,
+        order,
+        tries=tries,
+        prefer=prefer,
+        only_meeting=kept,
+        prefer_conference=old_key,
+        prefer_team=team,
+        prefer_meeting=old,
     )
+
+
+def _old_team(old: Meeting | None, rows: dict[str, PlanSession]) -> tuple[str, ...]:
+    """The team of a case's confirmed journey, lead first: its conference's, else the
+    facilitators of its confirmed sessions (the earliest session's lead first)."""
+    if old is not None:
+        return (old.lead, *[f for f in old.facilitators if f != old.lead])
+    if not rows:
+        return ()
+    first = min(rows.values(), key=lambda r: (r.start, r.session))
+    others = sorted({f for r in rows.values() for f in r.facilitators} - {first.lead})
+    return (first.lead, *others)
 
 
 def greedy_journeys(

@@ -69,9 +69,12 @@ def start(
         return None
     budget = Budget.start(time_limit)
     problem = load_problem(engine)
-    prepared = solver.prepare(problem)
-    units = solver.units(prepared, budget)
-    requests.save_floor(engine, request_id, solver.floor_of(prepared))
+    if problem.has_journeys:  # planned whole, one unit (`engine_adapter.journeys_units`)
+        units = solver.journeys_units(problem, budget)
+    else:
+        prepared = solver.prepare(problem)
+        units = solver.units(prepared, budget)
+        requests.save_floor(engine, request_id, solver.floor_of(prepared))
     requests.set_progress(engine, request_id, PARTS_FROM, f"split into {len(units)} part(s)")
     return units
 
@@ -97,9 +100,12 @@ def solve_one_part(
 ) -> dict[str, Any]:
     """Solve one part; returns its result as JSON (ids, times and numbers only)."""
     problem = load_problem(engine)
-    result = solver.solve_unit(problem, job.unit, workers=workers)
+    if problem.has_journeys:
+        doc = solver.solve_journeys(problem, job.unit, workers=workers)
+    else:
+        doc = solver.part_to_json(solver.solve_unit(problem, job.unit, workers=workers))
     requests.add_progress(engine, request_id, job.progress_step, PARTS_TO)
-    return solver.part_to_json(result)
+    return doc
 
 
 def finish(
@@ -123,6 +129,9 @@ def finish(
         return row.plan_id  # a redelivered callback: the plan exists already
     if row.status == "cancelled":
         return None  # the coordinator cancelled it: no draft
+    whole = solver.journeys_plan(list(part_results))
+    if whole is not None:  # a journeys problem: its one unit planned it whole
+        return _save(engine, request_id, whole, now=now)
     problem = load_problem(engine)
     started = row.started_at or now
     wall = max(0.0, (_aware(now) - _aware(started)).total_seconds())
@@ -160,9 +169,14 @@ def _save(engine: Engine, request_id: int, plan: Plan, *, now: dt.datetime) -> i
         request_id,
         plan_id=plan_id,
         now=now,
-        message=f"draft plan {plan_id}: {len(plan.meetings)} meetings, {len(plan.unscheduled)} unscheduled",
+        message=f"draft plan {plan_id}: {len(plan.meetings)} meetings{_sessions(plan)}, "
+        f"{len(plan.unscheduled)} unscheduled",
     )
     return plan_id
+
+
+def _sessions(plan: Plan) -> str:
+    return f", {len(plan.sessions)} sessions" if plan.sessions else ""
 
 
 def _aware(when: dt.datetime) -> dt.datetime:

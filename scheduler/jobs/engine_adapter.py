@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from scheduler.engine.allocate import solve_unit as solve_one_unit
 from scheduler.engine.budget import Budget
 from scheduler.engine.options import Options
 from scheduler.engine.partition import localised_options
+from scheduler.formats.plan import load_plan
 
 # One problem's options per process. Building them takes ~20 s on national size and
 # every part task of a request needs the same ones, so a worker keeps the last problem's.
@@ -47,15 +49,43 @@ def options_for(problem: Problem) -> tuple[Options, Options, bool]:
 
 def prepare(problem: Problem) -> Prepared:
     """Options, localised parts and the greedy plan (the options go in the cache too).
-    The fan-out does not split case journeys (`journeys_guard`)."""
+    Not for a problem with case journeys: that is one unit (`journeys_units`)."""
     global _cache
-    from scheduler.engine.journeys_guard import refuse_journeys
-
-    refuse_journeys(problem)
     options, _, _ = options_for(problem)
     prepared = prepare_units(problem, options)
     _cache = (_fingerprint(problem), options, prepared.solve_options, prepared.exact)
     return prepared
+
+
+# Seconds a journeys unit leaves for saving the plan after `plan_journeys` returns.
+JOURNEYS_SAVE_SECONDS = 0.5
+
+
+def journeys_units(problem: Problem, budget: Budget) -> list[Unit]:
+    """A problem with case journeys is one unit: the whole problem, planned whole by
+    `journeys.plan_journeys` (greedy in the coordinator's order, CP-SAT selection,
+    single-case moves, reasons) in what is left of `budget`, as `engine.allocate` does
+    in one process. Its sessions tie cases together through their facilitators' weeks
+    (S7) and whole journeys (S1), so it is not split into parts."""
+    seconds = max(1.0, budget.deadline - time.monotonic() - JOURNEYS_SAVE_SECONDS)
+    return [Unit([c.id for c in problem.cases], seconds, None)]
+
+
+def solve_journeys(problem: Problem, unit: Unit, *, workers: int) -> dict[str, Any]:
+    """The whole journeys plan of `unit` as JSON for the merge (ids, times, reason codes
+    and messages that name ids only, as every part result)."""
+    from scheduler.engine.journeys import plan_journeys
+
+    plan = plan_journeys(problem, time_limit=unit.seconds, workers=workers)
+    return {"journeys_plan": plan.to_doc()}
+
+
+def journeys_plan(parts: list[dict[str, Any]]) -> Plan | None:
+    """The plan of a journeys unit's result (`solve_journeys`), or None for conference parts."""
+    for doc in parts:
+        if "journeys_plan" in doc:
+            return load_plan(doc["journeys_plan"])
+    return None
 
 
 def units(prepared: Prepared, budget: Budget) -> list[Unit]:
