@@ -164,3 +164,31 @@ def test_the_preview_counts_equal_what_confirming_queues_with_sessions(
     assert outbox(engine) - before == m.total == q.queued
     assert f"moved:C12:{MOVED}" in done.acknowledged
     assert done.audit_details()["session_changes"] == {"moved": 1, "dropped": 2, "unchanged": 23}
+
+
+def test_the_whole_plan_timeline_draws_sessions_by_kind_and_names_nobody() -> None:
+    from scheduler.plan_timeline import build_timeline, render_timeline
+    from scheduler.report import render_report
+
+    problem, plan = journeys_problem(), journeys_plan()
+    by_venue = build_timeline(problem, plan, by="venue")
+    blocks = [b for r in by_venue.rows for c in r.cells for b in c]
+    kinds = {b.kind for b in blocks}
+    assert kinds == {"conference", "venue", "home", "video"}
+    assert sum(b.kind != "conference" for b in blocks) == len(plan.sessions)
+    names = [r.name for r in by_venue.rows]
+    assert names[-2:] == ["Home visits", "Video calls"]
+    assert all(problem.venue_by_id[r.key].name == r.name for r in by_venue.rows[:-2])
+    by_fac = build_timeline(problem, plan, by="facilitator")
+    attended = sum(len(s.facilitators) for s in plan.sessions)
+    assert sum(r.sessions for r in by_fac.rows) == attended
+    html = render_timeline(by_venue)
+    for k in ("venue", "home", "video"):
+        assert f"k-{k}" in html
+    assert "home visit (C3-P6-1)" in html
+    report = render_report(problem, plan)
+    for text in (html, report):
+        for case in problem.cases:
+            for party in case.parties:
+                assert party.name not in text
+    assert "k-home" in report
