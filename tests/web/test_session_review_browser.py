@@ -49,6 +49,9 @@ JOIN = "Join at https://video.example.org/rj with the code your facilitator give
 
 def journeys_doc() -> dict[str, Any]:
     doc = json.loads((DATA / "journeys.problem.json").read_text(encoding="utf-8"))
+    # One session can only be a call, so the plan has a video call whatever the solver finds.
+    c1 = next(c for c in doc["cases"] if c["id"] == "C1")
+    next(s for s in c1["sessions"] if s["id"] == "C1-P2-1")["modes"] = ["video"]
     for case in doc["cases"]:
         for i, party in enumerate(case["parties"]):
             if party.get("home"):
@@ -93,6 +96,7 @@ def page(server: tuple[str, Path]) -> Iterator[Any]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1280, "height": 800})
+        pg.on("dialog", lambda d: d.accept())  # "Send all queued invites now?"
         yield pg
         browser.close()
 
@@ -107,12 +111,23 @@ def _import(pg: Any, base: str, doc: dict[str, Any], name: str) -> None:
     pg.get_by_role("heading", name="Allocation").wait_for()
 
 
-def _run(pg: Any, base: str, plan_id: int) -> None:
+def _run(pg: Any, base: str, tmp: Path, plan_id: int) -> None:
+    """Run the allocation. The web app's job refuses a problem with journeys for now
+    (`JourneysNotPlanned`: the task-queue allocation does not split them), and says to
+    use `rjsched solve --db`, so that is what runs, on the server's own database."""
+    from click.testing import CliRunner
     from playwright.sync_api import expect
 
+    from scheduler.cli import cli
+
+    env = {"RJSCHED_DATABASE_URL": f"sqlite:///{(tmp / 'rjsched.db').resolve()}",
+           "RJSCHED_DATA_DIR": str(tmp)}  # fmt: skip
+    done = CliRunner().invoke(
+        cli, ["solve", "--db", "--time-limit", TIME_LIMIT, "--quiet", "--date", "2027-03-01"],
+        env=env,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
     pg.goto(base + "/")
-    pg.get_by_label("Time limit (s)").fill(TIME_LIMIT)
-    pg.get_by_role("button", name="Run allocation").click()
     expect(pg.get_by_role("link", name=f"Review plan #{plan_id}")).to_be_visible(
         timeout=JOB_TIMEOUT_MS
     )
@@ -123,7 +138,7 @@ def _send(pg: Any, base: str) -> None:
 
     pg.goto(base + "/")
     pg.get_by_role("button", name="Send invites").click()
-    expect(pg.get_by_text("0 invite message(s) waiting to be sent.")).to_be_visible()
+    expect(pg.get_by_text("0 invite message(s) waiting to be sent.")).to_be_visible(timeout=120_000)
 
 
 def test_journeys_review_confirm_and_session_invites(
@@ -140,7 +155,7 @@ def test_journeys_review_confirm_and_session_invites(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(base + "/")
     _import(page, base, doc, "journeys.json")
-    _run(page, base, 1)
+    _run(page, base, tmp, 1)
 
     # The first draft: its sessions by name, counted in the summary, all new.
     plan = page.request.get(base + "/api/plans/1").json()
@@ -184,7 +199,7 @@ def test_journeys_review_confirm_and_session_invites(
         {"start": f"{day}T00:00", "end": f"{day + dt.timedelta(days=1)}T00:00"}
     )
     _import(page, base, closed, "closed.json")
-    _run(page, base, 2)
+    _run(page, base, tmp, 2)
     changes = page.request.get(base + "/api/plans/2/changes").json()
     disrupted = [c for c in changes["needs_acknowledgement"] if c.get("session")]
     assert target["session"] in {c["session"] for c in disrupted}, changes["session_counts"]
@@ -270,7 +285,7 @@ def _check_session_invites(
     homes = sum(len(r["facilitators"]) for r in plan["sessions"] if r["mode"] == "home")
     videos = sum(len(r["facilitators"]) for r in plan["sessions"] if r["mode"] == "video")
     assert seen["home"] >= homes > 0
-    assert seen["video"] >= (1 if videos else 0)
+    assert seen["video"] >= videos > 0
     # An address is the place of its home visits' facilitator events only.
     for p in parties.values():
         if p.get("address"):
