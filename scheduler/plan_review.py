@@ -557,7 +557,7 @@ class ChangesNotAcknowledged(Exception):
 
 
 def said(c: Change | SessionChange) -> str:
-    what = c.reference if isinstance(c, Change) else f"{c.reference} {c.label.lower()}"
+    what = c.reference if isinstance(c, Change) else f"{c.reference}, {c.label},"
     if c.kind == "dropped" or c.after is None:
         assert c.before is not None
         return f"{what} on {c.before.when} at {c.before.venue} cancelled"

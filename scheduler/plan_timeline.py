@@ -57,15 +57,16 @@ class TimelineBlock:
 
     @property
     def letter(self) -> str:
-        """The block's one-letter kind on the narrow grid (the legend says them)."""
+        """A session's one-letter kind, shown instead of the hour on the narrow grid (the
+        legend says them; the hour is in the title and the full text)."""
         return {"venue": "S", "home": "H", "video": "V"}.get(self.kind, "")
 
     @property
     def what(self) -> str:
-        """The case and, for a session, which one: "C12 conference", "C12 home visit (C12-V1)"."""
+        """What the block is: "RJ-2027-0012 conference", "RJ-2027-0012 home visit, session C12-V1"."""
         if self.kind == "conference":
-            return self.reference
-        return f"{self.reference} {self.kind_words} ({self.session_id})"
+            return f"{self.reference} conference"
+        return f"{self.reference} {self.kind_words}, session {self.session_id}"
 
     @property
     def said(self) -> str:
@@ -97,8 +98,13 @@ class TimelineRow:
     def counted(self) -> str:
         """Say "2 meetings, 3 sessions" (the sessions left out when there are none)."""
         m, s = self.meetings, self.sessions
-        out = f"{m} meeting{'' if m == 1 else 's'}"
-        return f"{out}, {s} session{'' if s == 1 else 's'}" if s else out
+        meetings, sessions = (
+            f"{m} meeting{'' if m == 1 else 's'}",
+            f"{s} session{'' if s == 1 else 's'}",
+        )
+        if not s:
+            return meetings
+        return f"{meetings}, {sessions}" if m else sessions
 
 
 @dataclass(frozen=True)
@@ -298,7 +304,7 @@ _FRAGMENT = _ENV.from_string(
 {% for cell in row.cells %}{% set d = t.days[loop.index0] %}
 <div class="tl-cell{% if not cell %} empty{% endif %}{% if d.weekday() == 0 %} mon{% endif %}{% if d.weekday() >= 5 %} we{% endif %}">
 {% if cell %}<span class="tl-date">{{ short_day(d) }}</span><ul>
-{% for b in cell %}<li>{% if links %}<a href="/cases/{{ b.case_id }}"{% else %}<span{% endif %} class="tl-b {{ b.status }} {{ b.change }} k-{{ b.kind }}" title="{{ b.title }}"><span class="tl-short" aria-hidden="true">{{ b.letter }}{{ b.start[:2] }}</span><span class="tl-long">{{ b.start }}–{{ b.end }} {{ b.what }}, {{ b.detail }} ({{ b.said }})</span>{% if links %}</a>{% else %}</span>{% endif %}</li>
+{% for b in cell %}<li>{% if links %}<a href="/cases/{{ b.case_id }}"{% else %}<span{% endif %} class="tl-b {{ b.status }} {{ b.change }} k-{{ b.kind }}" title="{{ b.title }}"><span class="tl-short" aria-hidden="true">{{ b.letter or b.start[:2] }}</span><span class="tl-long">{{ b.start }}–{{ b.end }} {{ b.what }}, {{ b.detail }} ({{ b.said }})</span>{% if links %}</a>{% else %}</span>{% endif %}</li>
 {% endfor %}</ul>{% endif %}
 </div>
 {% endfor %}

@@ -115,7 +115,7 @@ def test_moved_and_dropped_confirmed_sessions_need_the_acknowledgement(engine: E
             confirm_reviewed(session, second, now=NOW, sender=SENDER, acknowledged=given)
         text = str(caught.value)
         assert problem.case_by_id["C12"].reference in text
-        assert f"session {MOVED.lower()}" in text
+        assert f"Session {MOVED} with the " in text
         assert "nothing was queued" in text
     assert outbox(engine) == before
 
@@ -185,7 +185,7 @@ def test_the_whole_plan_timeline_draws_sessions_by_kind_and_names_nobody() -> No
     html = render_timeline(by_venue)
     for k in ("venue", "home", "video"):
         assert f"k-{k}" in html
-    assert "home visit (C3-P6-1)" in html
+    assert "home visit, session C3-P6-1" in html
     report = render_report(problem, plan)
     for text in (html, report):
         for case in problem.cases:

@@ -205,7 +205,7 @@ def test_journeys_review_confirm_and_session_invites(
     assert target["session"] in {c["session"] for c in disrupted}, changes["session_counts"]
     page.goto(base + "/plans/2")
     warning = page.locator(".warning")
-    expect(warning).to_contain_text(target["session"].lower())
+    expect(warning).to_contain_text(f"Session {target['session']}")
     expect(warning).to_contain_text(venue["name"])
     kind = next(c["kind"] for c in disrupted if c["session"] == target["session"])
     section = page.locator(f"#s-{kind}").locator("xpath=..")
@@ -233,7 +233,7 @@ def test_journeys_review_confirm_and_session_invites(
 
     # Confirming needs the acknowledgement of the moved or cancelled session.
     page.goto(base + "/plans/2/confirm")
-    expect(page.locator("#disrupted")).to_contain_text(target["session"].lower())
+    expect(page.locator("#disrupted")).to_contain_text(f"Session {target['session']}")
     expect(page.locator("#message-total")).to_contain_text(str(changes["messages"]["total"]))
     check_page(page, "journeys-confirm", WIDTHS)
     page.get_by_label(re.compile("^I understand")).check()
