@@ -63,7 +63,8 @@ def test_a_first_plan_lists_every_session_as_new_by_name(engine: Engine) -> None
         assert len(r.sessions) == len(plan.sessions)
         assert len(r.session_changes["new"]) == len(plan.sessions)
         assert r.session_counts()["new"] == len(plan.sessions)
-        assert r.disrupted == [] and r.acknowledgement is None
+        assert r.disrupted == []
+        assert r.acknowledgement is None
         by_id = {s.session_id: s for s in r.sessions}
         venue = by_id[MOVED]
         assert venue.reference == problem.case_by_id["C12"].reference
@@ -99,9 +100,12 @@ def test_moved_and_dropped_confirmed_sessions_need_the_acknowledgement(engine: E
         sc = r.session_changes
         assert [c.session_id for c in sc["moved"]] == [MOVED]
         assert sorted(c.session_id for c in sc["dropped"]) == ["C7-P17-1", "C7-P18-1"]
-        assert sc["new"] == [] and sc["restaffed"] == []
+        assert sc["new"] == []
+        assert sc["restaffed"] == []
         moved = sc["moved"][0]
-        assert moved.before and moved.after and moved.after.start > moved.before.start
+        assert moved.before
+        assert moved.after
+        assert moved.after.start > moved.before.start
         assert any(d.startswith("Time: was ") for d in moved.details)
         keys = {c.key for c in r.disrupted}
         assert keys == {
@@ -192,3 +196,26 @@ def test_the_whole_plan_timeline_draws_sessions_by_kind_and_names_nobody() -> No
             for party in case.parties:
                 assert party.name not in text
     assert "k-home" in report
+
+
+def test_cli_confirm_names_the_moved_session_and_needs_accept_changes(
+    cli_env: str, engine: Engine
+) -> None:
+    from click.testing import CliRunner
+
+    from scheduler.cli import cli
+
+    first, second = store(engine, journeys_plan(), draft())
+    assert CliRunner().invoke(cli, ["confirm", "--plan", str(first)]).exit_code == 0
+    before = outbox(engine)
+    refused = CliRunner().invoke(cli, ["confirm", "--plan", str(second)])
+    assert refused.exit_code == 1, refused.output
+    reference = journeys_problem().case_by_id["C12"].reference
+    assert f"{reference}, Session {MOVED} with the " in refused.output
+    assert "moved from" in refused.output
+    assert outbox(engine) == before
+    done = CliRunner().invoke(cli, ["confirm", "--plan", str(second), "--accept-changes"])
+    assert done.exit_code == 0, done.output
+    assert f"accepted: {reference}, Session {MOVED}" in done.output
+    assert f"plan {second} confirmed" in done.output
+    assert outbox(engine) > before
