@@ -18,6 +18,13 @@ Choices where the spec is silent (docs/web.md, "Confirming knowingly"):
   acknowledgement: those are the changes that make people rearrange their day. The
   acknowledgement is a short digest of the plan pair and those meetings, so one given
   on a page that is out of date (another plan was confirmed meanwhile) is refused.
+- Sessions (journeys) are compared session by session with the confirmed plan's
+  sessions, in the same kinds: *moved* is a new start, mode or venue (what level 1
+  of the objective counts), *re-staffed* other facilitators, *adjusted* another room
+  only. A moved or dropped confirmed session needs the acknowledgement like a
+  meeting. A session is named by its case, its id and whom it is with (the party's
+  role, not name), its mode and place (a home visit is "the party's home", never an
+  address), its time and its team.
 """
 
 from __future__ import annotations
@@ -30,14 +37,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from scheduler.domain import Meeting, Plan, Problem
+from scheduler.domain import Meeting, Plan, PlanSession, Problem
 from scheduler.invites.confirm_check import check_before_confirm
 from scheduler.invites.content import Sender
 from scheduler.invites.outbox import QueueSummary, confirm_plan, preview_invites
 from scheduler.jobs.replan_problem import describe_changes
+from scheduler.journey_changes import session_changes
+from scheduler.journey_view import MODE_WORDS, ROLE_WORDS, session_place
 from scheduler.storage.models import PlanRow
 from scheduler.storage.plans import (
     confirmed_meetings,
+    confirmed_sessions,
     get_plan_or_raise,
     latest_plan,
     plan_document,
@@ -143,12 +153,156 @@ class Change:
     before: MeetingView | None
     after: MeetingView | None
 
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.case_id}"
+
+    @property
+    def label(self) -> str:
+        return "Conference"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "case": self.case_id, "reference": self.reference,
             "before": self.before.to_json() if self.before else None,
             "after": self.after.to_json() if self.after else None,
         }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """One session of a journey, by name: case, which session and with whom, how, where, when, team."""
+
+    case_id: str
+    reference: str
+    session_id: str
+    label: str  # "Session C12-V1 with the victim"
+    status: str
+    mode: str  # venue | home | video
+    mode_words: str  # "session at a venue", "home visit", "video call"
+    place: str  # "Handsworth Police Station, room R2", "the party's home", "video or phone call"
+    start: dt.datetime
+    end: dt.datetime
+    venue_id: str | None
+    lead_id: str
+    lead: str
+    co: list[tuple[str, str]]
+
+    @property
+    def when(self) -> str:
+        return f"{when(self.start)}–{self.end:%H:%M}"
+
+    @property
+    def team(self) -> str:
+        return ", ".join([self.lead, *(name for _, name in self.co)])
+
+    @property
+    def venue(self) -> str:
+        """Where, in the words a one-line summary uses ("at …")."""
+        return self.place if self.mode == "venue" else f"a {self.mode_words}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case_id, "reference": self.reference, "session": self.session_id,
+            "label": self.label, "status": self.status, "mode": self.mode,
+            "mode_words": self.mode_words, "place": self.place,
+            "start": f"{self.start:%Y-%m-%dT%H:%M}", "end": f"{self.end:%Y-%m-%dT%H:%M}",
+            "venue": self.venue_id,
+            "lead": {"id": self.lead_id, "name": self.lead},
+            "co_facilitators": [{"id": i, "name": n} for i, n in self.co],
+        }  # fmt: skip
+
+
+def session_view(problem: Problem, row: PlanSession, status: str | None = None) -> SessionView:
+    case = problem.case_by_id.get(row.case)
+    spec = case.session(row.session) if case else None
+    party = case.party(spec.party) if case and spec else None
+    with_whom = f" with the {ROLE_WORDS.get(party.role, party.role).lower()}" if party else ""
+    # A review page names no party and gives no address: the home is "the party's home".
+    place = "the party's home" if row.mode == "home" else session_place(problem, case, row)
+    facs = problem.facilitator_by_id
+
+    def name(fid: str) -> str:
+        f = facs.get(fid)
+        return f.name if f else fid
+
+    return SessionView(
+        case_id=row.case, reference=case.reference if case else row.case,
+        session_id=row.session, label=f"Session {row.session}{with_whom}",
+        status=status or row.status, mode=row.mode, mode_words=MODE_WORDS[row.mode],
+        place=place, start=row.start, end=row.end, venue_id=row.venue,
+        lead_id=row.lead, lead=name(row.lead), co=[(f, name(f)) for f in row.facilitators[1:]],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """One session against the confirmed plan (`kind` as for meetings), with what differs."""
+
+    kind: str
+    case_id: str
+    reference: str
+    session_id: str
+    before: SessionView | None
+    after: SessionView | None
+    details: list[str] = field(default_factory=list)  # "Time: was …; now …"
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.case_id}:{self.session_id}"
+
+    @property
+    def label(self) -> str:
+        return (self.after or self.before).label  # type: ignore[union-attr]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "case": self.case_id, "reference": self.reference,
+            "session": self.session_id, "label": self.label, "details": self.details,
+            "before": self.before.to_json() if self.before else None,
+            "after": self.after.to_json() if self.after else None,
+        }  # fmt: skip
+
+
+def _session_kind(old: PlanSession | None, new: PlanSession | None) -> str:
+    if old is None:
+        return "new"
+    if new is None:
+        return "dropped"
+    if (old.start, old.mode, old.venue) != (new.start, new.mode, new.venue):
+        return "moved"
+    if old.facilitators != new.facilitators:
+        return "restaffed"
+    if (old.room, old.end, old.on_site) != (new.room, new.end, new.on_site):
+        return "adjusted"
+    return "unchanged"
+
+
+def compare_sessions(
+    problem: Problem, confirmed: list[PlanSession], plan: Plan
+) -> dict[str, list[SessionChange]]:
+    """`plan`'s sessions against the confirmed plan's, session by session, by name."""
+    before = {r.session: r for r in confirmed}
+    after = {r.session: r for r in plan.sessions}
+    details = {c.session_id: c.details for c in session_changes(problem, confirmed, plan.sessions)}
+    out: dict[str, list[SessionChange]] = {k: [] for k in CHANGE_KINDS}
+    for sid in before.keys() | after.keys():
+        old, new = before.get(sid), after.get(sid)
+        row = new or old
+        assert row is not None
+        case = problem.case_by_id.get(row.case)
+        out[_session_kind(old, new)].append(
+            SessionChange(
+                kind=_session_kind(old, new), case_id=row.case,
+                reference=case.reference if case else row.case, session_id=sid,
+                before=session_view(problem, old) if old else None,
+                after=session_view(problem, new) if new else None,
+                details=details.get(sid, []),
+            )
+        )  # fmt: skip
+    for items in out.values():
+        items.sort(key=lambda c: ((c.after or c.before).start, c.reference, c.session_id))  # type: ignore[union-attr]
+    return out
 
 
 @dataclass
@@ -198,13 +352,31 @@ class Review:
     confirmed_plan_id: int | None
     changes: dict[str, list[Change]]
     messages: MessageCounts
+    sessions: list[SessionView] = field(default_factory=list)
+    session_changes: dict[str, list[SessionChange]] = field(
+        default_factory=lambda: {k: [] for k in CHANGE_KINDS}
+    )
 
     @property
-    def disrupted(self) -> list[Change]:
-        """Confirmed meetings this plan would move or drop: they need the acknowledgement."""
+    def disrupted(self) -> list[Change | SessionChange]:
+        """Confirmed meetings and sessions this plan would move or drop: they need the
+        acknowledgement."""
         if self.status == "confirmed":
             return []
-        return [*self.changes["moved"], *self.changes["dropped"]]
+        sc = self.session_changes
+        return [*self.changes["moved"], *self.changes["dropped"], *sc["moved"], *sc["dropped"]]
+
+    @property
+    def disrupted_noun(self) -> str:
+        """'meeting', 'session' or 'meeting or session' (plural with an s), as `disrupted` holds."""
+        n = len(self.disrupted)
+        kinds = {isinstance(c, SessionChange) for c in self.disrupted}
+        word = {frozenset({False}): "meeting", frozenset({True}): "session"}.get(
+            frozenset(kinds), "meeting and session"
+        )
+        if n == 1:
+            return word
+        return "meetings and sessions" if word == "meeting and session" else f"{word}s"
 
     @property
     def disrupted_verb(self) -> str:
@@ -220,13 +392,15 @@ class Review:
         if not self.disrupted:
             return None
         text = "|".join(
-            [str(self.plan_id), str(self.confirmed_plan_id)]
-            + [f"{c.kind}:{c.case_id}" for c in self.disrupted]
+            [str(self.plan_id), str(self.confirmed_plan_id)] + [c.key for c in self.disrupted]
         )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def counts(self) -> dict[str, int]:
         return {k: len(v) for k, v in self.changes.items()}
+
+    def session_counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.session_changes.items()}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -236,6 +410,11 @@ class Review:
             "counts": self.counts(),
             "changes": {k: [c.to_json() for c in v] for k, v in self.changes.items() if k != "unchanged"},
             "unchanged": [c.case_id for c in self.changes["unchanged"]],
+            "session_counts": self.session_counts(),
+            "session_changes": {
+                k: [c.to_json() for c in v] for k, v in self.session_changes.items() if k != "unchanged"
+            },
+            "unchanged_sessions": [c.session_id for c in self.session_changes["unchanged"]],
             "messages": self.messages.to_json(),
             "needs_acknowledgement": [c.to_json() for c in self.disrupted],
             "acknowledgement": self.acknowledgement,
@@ -319,9 +498,14 @@ def review(session: Session, plan_id: int, sender: Sender | None = None) -> Revi
     problem = export_problem(session)
     current = latest_plan(session, "confirmed")
     confirmed = confirmed_meetings(session) if current is not None else []
+    confirmed_rows = confirmed_sessions(session) if current is not None else []
     meetings = sorted(
         (meeting_view(problem, m, shown_status(row.status, m.status)) for m in plan.meetings),
         key=lambda v: (v.start, v.reference),
+    )
+    sessions = sorted(
+        (session_view(problem, s, shown_status(row.status, s.status)) for s in plan.sessions),
+        key=lambda v: (v.start, v.reference, v.session_id),
     )
     return Review(
         plan_id=plan_id,
@@ -335,11 +519,14 @@ def review(session: Session, plan_id: int, sender: Sender | None = None) -> Revi
         confirmed_plan_id=current.id if current is not None else None,
         changes=compare(problem, confirmed, plan),
         messages=preview_messages(session, problem, plan, sender),
+        sessions=sessions,
+        session_changes=compare_sessions(problem, confirmed_rows, plan),
     )
 
 
 class ChangesNotAcknowledged(Exception):
-    """Confirming would move or drop confirmed meetings and that was not acknowledged."""
+    """Confirming would move or drop confirmed meetings or sessions and that was not
+    acknowledged."""
 
     def __init__(self, reviewed: Review, stale: bool = False) -> None:
         self.review = reviewed
@@ -357,7 +544,7 @@ class ChangesNotAcknowledged(Exception):
         )
         return (
             f"plan {self.review.plan_id} was not confirmed: it would move or cancel "
-            f"{n} confirmed meeting{'s' if n != 1 else ''} ({named}), and {why}; nothing was queued"
+            f"{n} confirmed {self.review.disrupted_noun} ({named}), and {why}; nothing was queued"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -369,12 +556,13 @@ class ChangesNotAcknowledged(Exception):
         }
 
 
-def said(c: Change) -> str:
+def said(c: Change | SessionChange) -> str:
+    what = c.reference if isinstance(c, Change) else f"{c.reference}, {c.label},"
     if c.kind == "dropped" or c.after is None:
         assert c.before is not None
-        return f"{c.reference} on {c.before.when} at {c.before.venue} cancelled"
+        return f"{what} on {c.before.when} at {c.before.venue} cancelled"
     assert c.before is not None
-    return f"{c.reference} moved from {c.before.when} at {c.before.venue} to {c.after.when} at {c.after.venue}"
+    return f"{what} moved from {c.before.when} at {c.before.venue} to {c.after.when} at {c.after.venue}"
 
 
 @dataclass
@@ -391,6 +579,7 @@ class Confirmed:
             "updates": self.queued.updates,
             "cancels": self.queued.cancels,
             "changes": {k: v for k, v in self.review.counts().items() if v},
+            "session_changes": {k: v for k, v in self.review.session_counts().items() if v},
             "messages": m.to_json()["by_recipient"],
             "acknowledged": self.acknowledged,
             "replaces": self.review.confirmed_plan_id,
@@ -422,4 +611,4 @@ def confirm_reviewed(
         if acknowledged != token:
             raise ChangesNotAcknowledged(reviewed, stale=True)
     queued = confirm_plan(session, plan_id=plan_id, now=now, sender=sender)
-    return Confirmed(reviewed, queued, [f"{c.kind}:{c.case_id}" for c in reviewed.disrupted])
+    return Confirmed(reviewed, queued, [c.key for c in reviewed.disrupted])

@@ -138,6 +138,7 @@ dd{margin:0;overflow-wrap:anywhere}
 <dl>
 <dt>Cases</dt><dd>{{ problem.cases|length }}</dd>
 <dt>Scheduled</dt><dd>{{ plan.meetings|length }}</dd>
+{% if plan.sessions %}<dt>Sessions</dt><dd>{{ plan.sessions|length }} ({{ plan.sessions|selectattr("mode", "equalto", "venue")|list|length }} at a venue, {{ plan.sessions|selectattr("mode", "equalto", "home")|list|length }} home visits, {{ plan.sessions|selectattr("mode", "equalto", "video")|list|length }} video calls)</dd>{% endif %}
 <dt>Unscheduled</dt><dd>{{ plan.unscheduled|length }}{% for code, n in reasons %}{{ ", " if loop.first else "; " }}{{ code }} {{ n }}{% endfor %}</dd>
 <dt>Disruption</dt><dd>{{ plan.objective.disruption }} (bound {{ plan.solver.bound.disruption }})</dd>
 <dt>Scheduled priority</dt><dd>{{ plan.objective.scheduled_priority }} (bound {{ plan.solver.bound.scheduled_priority }})</dd>

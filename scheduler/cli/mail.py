@@ -38,14 +38,14 @@ class PlanRefused(click.ClickException):
 @click.option("--plan", "plan_id", type=ROW_ID, help="Confirm the plan with this id.")
 @click.option(
     "--accept-changes", is_flag=True,
-    help="Confirm even though the plan moves or cancels confirmed meetings (they are "
-    "named, and the people concerned get updates or cancellations).",
+    help="Confirm even though the plan moves or cancels confirmed meetings or sessions "
+    "(they are named, and the people concerned get updates or cancellations).",
 )  # fmt: skip
 def confirm(all_: bool, plan_id: int | None, accept_changes: bool) -> None:
     """Confirm a plan: it replaces the plan in force, and its invites are queued.
 
-    A plan that would move or cancel meetings of the confirmed plan is refused (exit 1,
-    naming them) unless --accept-changes is given.
+    A plan that would move or cancel meetings or sessions of the confirmed plan is
+    refused (exit 1, naming them) unless --accept-changes is given.
     """
     if all_ == (plan_id is not None):
         raise fail("say which plan to confirm: --all (the latest draft) or --plan ID")
@@ -68,6 +68,7 @@ def confirm(all_: bool, plan_id: int | None, accept_changes: bool) -> None:
                 details=done.audit_details(),
             )  # fmt: skip
             summary = done.queued
+            accepted = [said(c) for c in done.review.disrupted]
     except ChangesNotAcknowledged as exc:
         for c in exc.meetings:
             click.echo(said(c))
@@ -84,6 +85,8 @@ def confirm(all_: bool, plan_id: int | None, accept_changes: bool) -> None:
         raise PlanRefused(str(exc)) from None
     finally:
         engine.dispose()
+    for line in accepted:
+        click.echo(f"accepted: {line}")
     click.echo(
         f"plan {plan_id} confirmed; queued {summary.queued} message(s): "
         f"{summary.requests} new, {summary.updates} updated, {summary.cancels} cancelled; "

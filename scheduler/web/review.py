@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from scheduler.domain import Meeting
+from scheduler.domain import Meeting, PlanSession
 from scheduler.invites.confirm_check import PlanRejected, audit_rejection
 from scheduler.invites.content import Sender
 from scheduler.plan_review import (
@@ -30,7 +30,12 @@ from scheduler.plan_review import (
     shown_status,
 )
 from scheduler.plan_timeline import By, build_timeline, render_timeline
-from scheduler.storage.plans import PlanNotFoundError, confirmed_meetings, plan_document
+from scheduler.storage.plans import (
+    PlanNotFoundError,
+    confirmed_meetings,
+    confirmed_sessions,
+    plan_document,
+)
 from scheduler.storage.problems import NoProblemError
 from scheduler.web.deps import Ctx, Page, Read, Write, client_of
 from scheduler.web.params import RowId
@@ -127,24 +132,23 @@ def timeline_page(plan_id: RowId, ctx: Page, by: str = "venue") -> Response:
     r = _review(ctx, plan_id)
     plan = plan_document(ctx.session, plan_id)
     statuses = {m.case: shown_status(r.status, m.status) for m in plan.meetings}
+    s_statuses = {s.session: shown_status(r.status, s.status) for s in plan.sessions}
     changes: dict[str, str] = {}
+    s_changes: dict[str, str] = {}
     was: list[Meeting] = []
+    was_sessions: list[PlanSession] = []
     if r.status != "confirmed" and r.confirmed_plan_id is not None:
-        changes = {
-            c.case_id: c.kind
-            for k in ("new", "moved", "restaffed", "adjusted")
-            for c in r.changes[k]
-        }
-        gone = {c.case_id for c in r.disrupted}
+        kinds = ("new", "moved", "restaffed", "adjusted")
+        changes = {c.case_id: c.kind for k in kinds for c in r.changes[k]}
+        s_changes = {c.session_id: c.kind for k in kinds for c in r.session_changes[k]}
+        gone = {c.case_id for k in ("moved", "dropped") for c in r.changes[k]}
         was = [m for m in confirmed_meetings(ctx.session) if m.case in gone]
+        gone_s = {c.session_id for k in ("moved", "dropped") for c in r.session_changes[k]}
+        was_sessions = [s for s in confirmed_sessions(ctx.session) if s.session in gone_s]
     timeline = build_timeline(
-        r.problem,
-        plan,
-        by=rows,
-        statuses=statuses,
-        changes=changes,
-        was=was,
-    )
+        r.problem, plan, by=rows, statuses=statuses, changes=changes, was=was,
+        session_statuses=s_statuses, session_changes=s_changes, was_sessions=was_sessions,
+    )  # fmt: skip
     return render(
         ctx.request, "plan_timeline.html", r=r, by=rows, timeline_html=render_timeline(timeline),
     )  # fmt: skip

@@ -188,7 +188,11 @@ def test_confirm_and_send_a_plan_with_sessions_then_a_case_dropped(
         from scheduler.formats import load_plan
 
         save_plan(session, load_plan(plan), kind="import", created_at=NOW)
-    again = _run("confirm", "--all")
+    # Dropping confirmed sessions needs the coordinator to accept it (they are named).
+    refused = _run("confirm", "--all")
+    assert refused.exit_code == 1, refused.output
+    assert "Session C3-P6-1" in refused.output
+    again = _run("confirm", "--all", "--accept-changes")
     assert again.exit_code == 0, again.output
     resent = _run("send")
     new = sorted(set(outbox_events(outbox)) - set(first))
