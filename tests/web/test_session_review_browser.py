@@ -35,7 +35,6 @@ from tests.web.test_browser import (
     ARGS,
     CHROMIUM,
     JOB_TIMEOUT_MS,
-    TIME_LIMIT,
     _free_port,
     _need_chromium,
     check_page,
@@ -112,22 +111,12 @@ def _import(pg: Any, base: str, doc: dict[str, Any], name: str) -> None:
 
 
 def _run(pg: Any, base: str, tmp: Path, plan_id: int) -> None:
-    """Run the allocation. The web app's job refuses a problem with journeys for now
-    (`JourneysNotPlanned`: the task-queue allocation does not split them), and says to
-    use `rjsched solve --db`, so that is what runs, on the server's own database."""
-    from click.testing import CliRunner
+    """Run the allocation from the dashboard, as a coordinator does (the first run
+    allocates; after a confirmed plan the default run re-plans), and wait for its draft."""
     from playwright.sync_api import expect
 
-    from scheduler.cli import cli
-
-    env = {"RJSCHED_DATABASE_URL": f"sqlite:///{(tmp / 'rjsched.db').resolve()}",
-           "RJSCHED_DATA_DIR": str(tmp)}  # fmt: skip
-    done = CliRunner().invoke(
-        cli, ["solve", "--db", "--time-limit", TIME_LIMIT, "--quiet", "--date", "2027-03-01"],
-        env=env,
-    )  # fmt: skip
-    assert done.exit_code == 0, done.output
     pg.goto(base + "/")
+    pg.get_by_role("button", name="Run allocation").click()
     expect(pg.get_by_role("link", name=f"Review plan #{plan_id}")).to_be_visible(
         timeout=JOB_TIMEOUT_MS
     )
