@@ -39,18 +39,30 @@ def _check_plan(db, request_id: int, doc: dict) -> None:  # type: ignore[no-unty
 
 
 def test_journeys_through_a_real_worker(db, redis_server, start_worker, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.jobs.test_allocation import Scanner, personal_details
+
     doc = journeys_doc()
     load_example(db, doc)
     worker = start_worker(concurrency=2)
-    request_id = requests.create_request(db, params={"time_limit": 10}, now=dt.datetime.now(dt.UTC))
-    send(client, "allocate", request_id, queue="solver")
-    wait_for(
-        lambda: requests.get_request(db, request_id).status in ("done", "failed"),
-        timeout=120,
-        what="the journeys allocation",
-    )
+    scanner = Scanner(redis_server.client(), personal_details(doc))
+    scanner.start()
+    try:
+        request_id = requests.create_request(
+            db, params={"time_limit": 10}, now=dt.datetime.now(dt.UTC)
+        )
+        send(client, "allocate", request_id, queue="solver")
+        wait_for(
+            lambda: requests.get_request(db, request_id).status in ("done", "failed"),
+            timeout=120,
+            what="the journeys allocation",
+        )
+    finally:
+        scanner.stop.set()
+        scanner.join(timeout=60)
+    scanner.scan()
     _check_plan(db, request_id, doc)
     assert "one part" in worker.log_text()
+    assert scanner.hits == []  # no name or email of anyone went through Redis
 
 
 def test_journeys_in_process(db) -> None:  # type: ignore[no-untyped-def]
