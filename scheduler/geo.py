@@ -19,9 +19,16 @@ def haversine_km(a: Location, b: Location) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+# Travel longer than this (a speed so small the minutes overflow) is "never in time".
+NEVER_MINUTES = 10**9
+
+
 def travel_minutes(km: float, speed_kmh: float) -> int:
-    """Distance turned into whole minutes of travel, rounded up."""
-    return math.ceil(km / speed_kmh * 60 - 1e-9) if km > 0 else 0
+    """Distance turned into whole minutes of travel, rounded up (at most NEVER_MINUTES)."""
+    if km <= 0:
+        return 0
+    minutes = km / speed_kmh * 60
+    return math.ceil(minutes - 1e-9) if minutes < NEVER_MINUTES else NEVER_MINUTES
 
 
 def km_rounded_up(km: float) -> int:
