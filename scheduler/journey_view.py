@@ -73,10 +73,19 @@ def _who(case: Case, party_id: str) -> str:
 
 def journey_rows(problem: Problem, plan: Plan | None, case_id: str) -> list[JourneyRow]:
     """The case's sessions in order (placed ones by start), then its conference."""
+    meeting = next((m for m in (plan.meetings if plan else []) if m.case == case_id), None)
+    return steps(problem, case_id, meeting, plan.sessions if plan else [])
+
+
+def steps(
+    problem: Problem, case_id: str, meeting: Meeting | None, sessions: Iterable[PlanSession]
+) -> list[JourneyRow]:
+    """`journey_rows` for one journey given as its conference and session rows (a
+    suggestion, say): the sessions in order, then the conference."""
     case = problem.case_by_id.get(case_id)
     if case is None:
         return []
-    placed = {s.session: s for s in (plan.sessions if plan else []) if s.case == case_id}
+    placed = {s.session: s for s in sessions if s.case == case_id}
     rows: list[JourneyRow] = []
     for spec in case.sessions:
         row = placed.get(spec.id)
@@ -105,7 +114,6 @@ def journey_rows(problem: Problem, plan: Plan | None, case_id: str) -> list[Jour
     unplaced = sorted((r for r in rows if not r.start), key=lambda r: order[r.session_id or ""])
     rows = [*placed_rows, *unplaced]
     if case.conference:
-        meeting = next((m for m in (plan.meetings if plan else []) if m.case == case_id), None)
         rows.append(_conference_row(problem, meeting))
     return rows
 

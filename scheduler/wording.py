@@ -20,6 +20,7 @@ REASON_WORDS = {
     "NO_SAFE_VENUE": "no venue meets this case's safety and access needs",
     "NO_COMMON_TIME": "there is no time when everyone needed is free at a suitable venue",
     "CAPACITY": "it could be placed, but what it needs is taken by meetings ranked higher",
+    "NO_PREPARATION_TIME": "the preparation sessions cannot all be held in time before the conference",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -80,6 +81,54 @@ def explain_command(problem_path: str | None, use_db: bool, case_id: str, detail
         console.print(table)
 
 
+def _suggest_journeys(
+    problem: Problem, plan: Plan | None, case_id: str, k: int, as_json: bool, suggester: Any
+) -> None:
+    """Whole journeys (the conference, if any, and every session) for a problem with
+    journeys: each option a table of its steps in order, by name."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from scheduler.engine.suggest import journey_advice
+    from scheduler.journey_view import steps
+    from scheduler.wording import humanise, reason_words
+
+    found = suggester.journeys(plan, case_id, k)
+    if as_json:
+        docs = [
+            {
+                "meeting": j.meeting.to_doc() if j.meeting is not None else None,
+                "sessions": [r.to_doc() for r in j.sessions],
+                "cost": j.cost,
+            }
+            for j in found
+        ]
+        click.echo(json.dumps(docs, indent=1))
+        return
+    case = problem.case_by_id[case_id]
+    if not found:
+        click.echo(f"No whole journey of {case.reference} ({case_id}) fits around the plan:")
+        for r in journey_advice(problem, plan, case_id):
+            text = humanise(r.message, problem, case)
+            click.echo(f"  - {reason_words(r.code)} ({r.code}): {text}")
+        return
+    console = Console()
+    for n, j in enumerate(found, 1):
+        names = [problem.facilitator_by_id[f].name for f in j.team]
+        team = names[0] + (f", with {', '.join(names[1:])}" if names[1:] else "")
+        table = Table(
+            title=f"{case.reference} ({case_id}), option {n} of {len(found)}: "
+            f"led by {team}; soft cost {j.cost}",
+            title_justify="left",
+        )
+        for col in ("step", "who", "how", "where", "when"):
+            table.add_column(col)
+        for row in steps(problem, case_id, j.meeting, j.sessions):
+            table.add_row(*(escape(x) for x in (row.step, row.who, row.mode, row.place, row.when)))
+        console.print(table)
+
+
 @click.command("suggest")
 @click.argument("problem_path", metavar="[PROBLEM]", required=False)
 @click.option(
@@ -113,6 +162,9 @@ def suggest_command(
     if case_id not in problem.case_by_id:
         raise fail(f"no case {case_id!r} in problem {problem.name!r}")
     suggester = Suggester(problem)
+    if problem.has_journeys:
+        _suggest_journeys(problem, plan, case_id, k, as_json, suggester)
+        return
     found = suggester.suggest(plan, case_id, k)
     if as_json:
         click.echo(json.dumps([p.to_meeting(problem).to_doc() for p in found], indent=1))

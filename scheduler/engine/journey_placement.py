@@ -139,7 +139,12 @@ def conference_options(
 class JourneyPlacer:
     """Places whole journeys of the problem's cases into one `Occupancy`."""
 
-    def __init__(self, options: Options, occ: Occupancy) -> None:
+    def __init__(self, options: Options, occ: Occupancy, patience: int = 1) -> None:
+        """`patience` multiplies how many blocked starts a place and a session may meet
+        before they are given up (`FREE_CHECKS`, `SESSION_CHECKS`): a plan's speed
+        against a single case's thoroughness (suggestions use more)."""
+        self.free_checks = FREE_CHECKS * patience
+        self.session_checks = SESSION_CHECKS * patience
         self.options = options
         self.occ = occ
         self.problem = options.problem
@@ -149,6 +154,7 @@ class JourneyPlacer:
         self._grid: Grid | None = None
         self._pickers: dict[str, dict[str, TeamPicker]] = {}
         self._free_starts: dict[tuple[str, int, tuple[str, ...]], tuple[Instant, ...]] = {}
+        self._prep_leads: dict[str, tuple[str, ...]] = {}
 
     def session_options(self, case: Case) -> dict[str, SessionOptions]:
         if case.id not in self._sessions:
@@ -192,6 +198,73 @@ class JourneyPlacer:
                     return True
         return False
 
+    def prep_leads(self, case: Case) -> tuple[str, ...]:
+        """The leads of the case that pass `lead_can_prepare`, cheapest first (cached)."""
+        got = self._prep_leads.get(case.id)
+        if got is None:
+            o = self.options.cases[case.id]
+            index = {f.id: i for i, f in enumerate(self.problem.facilitators)}
+            leads = [f for f in o.team.leads if self.lead_can_prepare(case, f)]
+            got = tuple(sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f])))
+            self._prep_leads[case.id] = got
+        return got
+
+    def some_lead_can_prepare(self, case: Case) -> bool:
+        """Whether any lead of the case passes `lead_can_prepare` (stops at the first)."""
+        if case.id in self._prep_leads:
+            return bool(self._prep_leads[case.id])
+        return any(self.lead_can_prepare(case, f) for f in self.options.cases[case.id].team.leads)
+
+    def lead_can_prepare(self, case: Case, lead: str) -> bool:
+        """A necessary test (exhaustive, the rest of the team and everyone else aside)
+        that `lead` could lead the whole case alone (S2: the conference and every
+        session name the same lead): every session has a start at which the lead is free
+        for its facilitators' window at a place within the lead's reach, in `after`
+        order on later dates (S3), each at its earliest such date; and, with a
+        conference, the lead is free at some conference start at a venue within reach
+        on or after the last of those dates plus the preparation gap."""
+        o = self.options.cases[case.id]
+        clock = self.clock
+        avail = self.options.availability.facilitators[lead]
+        sos = self.session_options(case)
+        dates: dict[str, dt.date | None] = {}
+        for sid in journey_order(case):
+            so = sos[sid]
+            after = so.session.after
+            before = dates.get(after) if after is not None else None
+            if after in dates and before is None:
+                return False
+            floor = clock.day_start(before + dt.timedelta(days=1)) if before else None
+            first: Instant | None = None  # the earliest start over the places
+            for pl in so.places:
+                if pl.mode == "home" and so.team_visit_home and o.team.required < 2:
+                    continue
+                if not self._reach((lead,), pl):
+                    continue
+                i = 0 if floor is None else bisect.bisect_left(pl.starts, floor)
+                for st in pl.starts[i:]:
+                    if first is not None and st >= first:
+                        break
+                    if avail.contains(*so.on_site(pl.mode, st)):
+                        first = st
+                        break
+            if first is None:
+                return False
+            dates[sid] = clock.local_date(first)
+        if not case.conference:
+            return True
+        co = self.conference_options(case)
+        gap = self.problem.policy.preparation_gap_days
+        last = max((d for d in dates.values() if d is not None), default=None)
+        cut = clock.day_start(last + dt.timedelta(days=gap)) if last is not None else None
+        mine = set(o.facilitator_starts.get(lead, ()))
+        for v in o.reach.get(lead, ()):
+            starts = co.venue_starts.get(v, ())
+            i = 0 if cut is None else bisect.bisect_left(starts, cut)
+            if any(s in mine for s in starts[i:]):
+                return True
+        return False
+
     # ------------------------------------------------------------------ the journey
 
     def place(
@@ -208,6 +281,7 @@ class JourneyPlacer:
         spread: int | None = None,
         prefer_team: tuple[str, ...] = (),
         prefer_meeting: Meeting | None = None,
+        only_lead: str | None = None,
     ) -> list[Journey]:
         """Up to `tries` whole journeys of `case` (each with a different conference
         placement or team), none of them held; `skip` skips the first candidates.
@@ -215,16 +289,25 @@ class JourneyPlacer:
         conference's date less the gap, or, without a conference, that many days after
         the case's first date: variants for the selection model. The case's confirmed
         journey is tried first: `prefer_meeting` as it is when it still keeps every
-        rule, and `prefer_team` (lead first)."""
+        rule, and `prefer_team` (lead first). `only_lead` tries teams led by that
+        facilitator alone (for cases the usual teams miss: see `prep_leads`)."""
         if not self.eligible(case):
             return []
         pinned = pinned or {}
         prefer = prefer or {}
         tries = tries or (CONFERENCE_TRIES if case.conference else TEAM_TRIES)
         out: list[Journey] = []
-        for lead, team, meeting in self._teams(
-            case, order, tries + skip, only_meeting, prefer_conference, prefer_team, prefer_meeting
-        ):
+        teams = self._teams(
+            case,
+            order,
+            tries + skip,
+            only_meeting,
+            prefer_conference,
+            prefer_team,
+            prefer_meeting,
+            only_lead,
+        )
+        for lead, team, meeting in teams:
             got = self._with_team(case, order, lead, team, meeting, pinned, prefer, spread)
             if got is None:
                 continue
@@ -245,13 +328,23 @@ class JourneyPlacer:
         prefer_conference: tuple[Instant, str] | None,
         prefer_team: tuple[str, ...] = (),
         prefer_meeting: Meeting | None = None,
+        only_lead: str | None = None,
     ) -> Iterable[tuple[str, tuple[str, ...], Meeting | None]]:
         """(lead, whole team, conference meeting or None) to try, best first."""
+        if (
+            only_lead is not None
+            and prefer_meeting is not None
+            and prefer_meeting.lead != only_lead
+        ):
+            prefer_meeting = None
         if case.conference:
             if only_meeting is not None:
-                yield only_meeting.lead, tuple(only_meeting.facilitators), only_meeting
+                if only_lead is None or only_meeting.lead == only_lead:
+                    yield only_meeting.lead, tuple(only_meeting.facilitators), only_meeting
                 return
             o = self.conference_options(case)
+            if only_lead is not None:
+                o = replace(o, team=replace(o.team, leads=(only_lead,)))
             if prefer_meeting is not None and self._still_fits(prefer_meeting):
                 yield prefer_meeting.lead, tuple(prefer_meeting.facilitators), prefer_meeting
             if prefer_conference is not None:
@@ -275,9 +368,10 @@ class JourneyPlacer:
             if order == "best":
                 first_day = self.problem.horizon.start
                 dates.sort(key=lambda d: ((d - first_day).days, d))
-            if case.id not in self._pickers:
-                self._pickers[case.id] = pickers_of(self.options, case, o)
-            pickers = self._pickers[case.id]
+            pkey = case.id if only_lead is None else f"{case.id}\n{only_lead}"
+            if pkey not in self._pickers:
+                self._pickers[pkey] = pickers_of(self.options, case, o)
+            pickers = self._pickers[pkey]
             for d in dates[: max(DATES_TRIED, k)]:
                 lo, hi = clock.day_start(d), clock.day_start(d + dt.timedelta(days=1))
                 od = replace(
@@ -298,6 +392,8 @@ class JourneyPlacer:
         n = 0
         index = {f.id: i for i, f in enumerate(self.problem.facilitators)}
         leads = sorted(o.team.leads, key=index.__getitem__)
+        if only_lead is not None:
+            leads = [f for f in leads if f == only_lead]
         pool = sorted(o.team.cos, key=index.__getitem__)
         if order == "best":
             leads = sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f]))
@@ -516,9 +612,9 @@ class JourneyPlacer:
                 if not self._free(e, attending):
                     place_checks += 1
                     checks += 1
-                    if checks >= SESSION_CHECKS:
+                    if checks >= self.session_checks:
                         return None  # crowded everywhere: give this team or date up
-                    if place_checks >= FREE_CHECKS:
+                    if place_checks >= self.free_checks:
                         break  # this place is crowded: try the next one
                     continue
                 status = "proposed"

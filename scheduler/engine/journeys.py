@@ -63,6 +63,8 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("first", 2, 7),
     ("best", 2, 14),
 )
+LEAD_DRIVEN_WANT = 3  # journeys per case the variants miss, one lead at a time
+LEAD_DRIVEN_TRIES = 60  # leads tried for such a case
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class Existing:
     confirmed_meetings: dict[str, Meeting]  # case id → confirmed (or released) meeting
 
 
-def _existing(problem: Problem, options: Options) -> Existing:
+def existing_of(problem: Problem, options: Options) -> Existing:
     pins = [m for m in problem.existing if m.status == "pinned"]
     kept, released = check_pins(options, pins)
     pinned: dict[str, dict[str, PlanSession]] = defaultdict(dict)
@@ -117,6 +119,7 @@ def _place_case(  # type: ignore[no-untyped-def]
     released_sessions: dict[str, str],
     spread: int | None = None,
     may_release: bool = False,
+    only_lead: str | None = None,
 ) -> list[Journey]:
     """Journeys of one case honouring its kept pins (with `may_release`, the greedy
     plan's call, pins that cannot be kept are released and the case placed without)."""
@@ -148,6 +151,7 @@ def _place_case(  # type: ignore[no-untyped-def]
         spread=spread,
         prefer_team=team,
         prefer_meeting=old,
+        only_lead=only_lead,
     )
     if got or not pinned or not may_release:
         return got
@@ -213,7 +217,7 @@ def candidates(
     out: dict[str, list[Journey]] = defaultdict(list)
     for j in greedy:
         out[j.case_id].append(j)
-    seen = {(j.case_id, _sig(j)) for j in greedy}
+    seen = {(j.case_id, sig(j)) for j in greedy}
     for case in sorted(problem.cases, key=order_key(problem, ex)):
         if time.monotonic() > deadline:
             break
@@ -221,13 +225,37 @@ def candidates(
             if time.monotonic() > deadline:
                 break
             for j in _place_case(placer, ex, case, order, k, released_sessions, spread):
-                if (case.id, _sig(j)) not in seen:
-                    seen.add((case.id, _sig(j)))
+                if (case.id, sig(j)) not in seen:
+                    seen.add((case.id, sig(j)))
                     out[case.id].append(j)
+    for case in sorted(problem.cases, key=order_key(problem, ex)):
+        if case.id in out or time.monotonic() > deadline:
+            continue
+        for j in by_lead(placer, ex, case, released_sessions, deadline):
+            out[case.id].append(j)
     return out
 
 
-def _sig(j: Journey) -> tuple:  # type: ignore[type-arg]
+def by_lead(
+    placer: JourneyPlacer,
+    ex: Existing,
+    case,  # type: ignore[no-untyped-def]
+    released_sessions: dict[str, str],
+    deadline: float,
+    want: int = LEAD_DRIVEN_WANT,
+) -> list[Journey]:
+    """Journeys of a case the usual teams miss: led by each lead that passes the
+    necessary test (`JourneyPlacer.prep_leads`), cheapest first, until `want` are found
+    or `LEAD_DRIVEN_TRIES` leads are tried."""
+    out: list[Journey] = []
+    for n, lead in enumerate(placer.prep_leads(case)):
+        if n >= LEAD_DRIVEN_TRIES or len(out) >= want or time.monotonic() > deadline:
+            break
+        out += _place_case(placer, ex, case, "first", 1, released_sessions, only_lead=lead)
+    return out
+
+
+def sig(j: Journey) -> tuple:  # type: ignore[type-arg]
     m = j.meeting
     head = (m.start, m.venue, m.room, tuple(m.facilitators)) if m is not None else ()
     return head + tuple(
@@ -285,7 +313,9 @@ def priority_bound(problem: Problem, options: Options, placer: JourneyPlacer) ->
     exhaustive necessary tests tell: S1; the conference placeable alone (pins kept) on
     a date that leaves room for the sessions (`placement.search` tries every start and
     venue); every session with some place and start at which some qualified lead is
-    free and within reach (the team and the other sessions aside)."""
+    free and within reach (the team and the other sessions aside); and some one lead
+    who could lead it all, sessions in order and the conference after the gap
+    (`JourneyPlacer.lead_can_prepare`)."""
     total = 0
     for case in problem.cases:
         if not placer.eligible(case):
@@ -295,6 +325,8 @@ def priority_bound(problem: Problem, options: Options, placer: JourneyPlacer) ->
             if not o.starts or not search(placer.occ, case.id, order="first", options_of_case=o):
                 continue
         if not all(placer.session_alone(case, so) for so in placer.session_options(case).values()):
+            continue
+        if not placer.some_lead_can_prepare(case):
             continue
         total += case.priority
     return total
@@ -408,6 +440,8 @@ def improve(
             for variant in (("best", 3, None), ("first", 1, None), ("best", 1, 7))
             for j in _place_case(placer, ex, case, variant[0], variant[1], released, variant[2])  # type: ignore[arg-type]
         ]
+        if not found and old is None:
+            found = by_lead(placer, ex, case, released, deadline, want=1)
         pick = old
         for j in found:
             trial = {**chosen, case.id: j}
@@ -428,14 +462,14 @@ def journey_reasons(
     problem: Problem,
     options: Options,
     ex: Existing,
-    chosen: dict[str, Journey],
+    meetings: list[Meeting],
     missing: list[str],
 ) -> dict[str, list[Reason]]:
-    """The reasons for unscheduled cases, read for journeys (spec journeys.md)."""
+    """The reasons for unscheduled cases, read for journeys (spec journeys.md), given
+    the plan's conferences (`meetings`)."""
     pins = list(ex.kept_meetings)
     placer = JourneyPlacer(options, Occupancy(options, pins))
     conf_missing = [cid for cid in missing if problem.case_by_id[cid].conference]
-    meetings = [j.meeting for j in chosen.values() if j.meeting is not None]
     conf = (
         unscheduled_reasons(problem, options, pins + meetings, conf_missing) if conf_missing else {}
     )
@@ -524,7 +558,7 @@ def plan_journeys(
     """Plan every case of a problem with journeys, whole (see the module's docstring)."""
     t0 = time.monotonic()
     options = options or build_options(problem)
-    ex = _existing(problem, options)
+    ex = existing_of(problem, options)
     released_sessions: dict[str, str] = {}
     if progress:
         progress(0.05, "greedy journeys")
@@ -598,7 +632,8 @@ def build_plan(
     meetings.sort(key=lambda m: (m.start, m.case))
     sessions.sort(key=lambda s: (s.start, s.session))
     missing = [c.id for c in problem.cases if c.id not in chosen]
-    reasons = journey_reasons(problem, options, ex, chosen, missing) if missing else {}
+    conferences = [j.meeting for j in chosen.values() if j.meeting is not None]
+    reasons = journey_reasons(problem, options, ex, conferences, missing) if missing else {}
     value = plan_values(problem, ex, chosen)
     placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
     # Proven on the problem itself (not on the candidates): 0 is a lower bound of
@@ -639,7 +674,7 @@ def greedy_plan(problem: Problem, options: Options | None = None) -> Plan:
     """The greedy journeys plan alone (the bench's baseline for journeys problems)."""
     t0 = time.monotonic()
     options = options or build_options(problem)
-    ex = _existing(problem, options)
+    ex = existing_of(problem, options)
     released: dict[str, str] = {}
     chosen = {j.case_id: j for j in greedy_journeys(problem, options, ex, released)}
     return build_plan(problem, options, ex, chosen, released, t0, False)

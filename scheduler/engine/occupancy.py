@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from scheduler.domain import Case, Facilitator, Meeting, Problem
+from scheduler.domain import Case, Facilitator, Meeting, PlanSession, Problem
 from scheduler.engine.time_rules import Timing
 from scheduler.geo import haversine_km, travel_minutes
 from scheduler.timeutil import Clock, Instant
@@ -99,6 +99,40 @@ class Engagement:
             day=m.start.date(),
             facilitators=tuple(dict.fromkeys(m.facilitators)),
             presence=tuple(rows),
+        )
+
+    @classmethod
+    def of_session(cls, clock: Clock, problem: Problem, row: PlanSession) -> Engagement:
+        """A plan's session, read from its row: the facilitators' on-site window, the
+        session's party and consenting supporters for its start and end (none when the
+        case or session is no longer in the problem), and where the facilitators go."""
+        lo = clock.instant(row.on_site.start)
+        hi = clock.instant(row.on_site.end, "end")
+        s, e = clock.instant(row.start), clock.instant(row.end, "end")
+        case = problem.case_by_id.get(row.case)
+        session = next((x for x in case.sessions if x.id == row.session), None) if case else None
+        people = case.session_attendees(session) if case and session else []
+        place: tuple[float, float] | None = None
+        if row.mode == "venue" and row.venue in problem.venue_by_id:
+            loc = problem.venue_by_id[row.venue].location
+            place = (loc.lat, loc.lon)
+        elif row.mode == "home" and session is not None and case is not None:
+            party = case.party(session.party)
+            if party is not None and party.home is not None:
+                place = (party.home.lat, party.home.lon)
+        return cls(
+            case=row.case,
+            venue=row.venue if row.mode == "venue" else None,
+            room=row.room if row.mode == "venue" else None,
+            waiting_rooms=frozenset(),
+            held=(lo, hi),
+            staff=(lo, hi),
+            day=row.start.date(),
+            facilitators=tuple(dict.fromkeys(row.facilitators)),
+            presence=tuple((p.id, s, e) for p in people),
+            kind="session",
+            key=row.session,
+            place=place,
         )
 
     @classmethod

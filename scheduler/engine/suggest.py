@@ -1,12 +1,16 @@
 """The best placements for one case against a plan, moving nobody else; and, when there
-are none, what it would take (`advise`, see `make_room`)."""
+are none, what it would take (`advise`, see `make_room`). For a problem with journeys,
+`suggest_journeys` gives whole journeys (the conference, if any, and every session,
+with one team), and `journey_advice` the reasons when none fits."""
 
 from __future__ import annotations
 
-from scheduler.domain import Plan, Problem
+from typing import TYPE_CHECKING
+
+from scheduler.domain import Plan, Problem, Reason
 from scheduler.engine import options as opt
 from scheduler.engine.make_room import Advice, what_it_would_take
-from scheduler.engine.occupancy import Occupancy
+from scheduler.engine.occupancy import Engagement, Occupancy
 from scheduler.engine.options import Options
 from scheduler.engine.placement import Placement, search
 
@@ -45,11 +49,24 @@ class Suggester:
             self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
         )
 
+    def journeys(self, plan: Plan | None, case_id: str, k: int = 5) -> list[Journey]:
+        """`suggest_journeys` with this problem's shared context."""
+        return suggest_journeys(
+            self.problem, plan, case_id, k, options=self.options(_known(self.problem, case_id))
+        )
+
     def advise(self, plan: Plan | None, case_id: str, k: int = 3) -> Advice:
         """Free placements; else which one or two meetings would have to move; else why not."""
         return what_it_would_take(
             self.problem, plan, _known(self.problem, case_id), self.options, k=k
         )
+
+
+if TYPE_CHECKING:
+    from scheduler.engine.journey_placement import Journey
+
+# One case against a whole plan: look much further past blocked starts than a plan does.
+SUGGEST_PATIENCE = 20
 
 
 def _shared_context(problem: Problem) -> opt._Context:
@@ -93,3 +110,66 @@ def suggest(
         fixed = list(plan.meetings)
     occ = Occupancy(options, [m for m in fixed if m.case != case_id])
     return search(occ, case_id, order="best", k=k)
+
+
+def suggest_journeys(
+    problem: Problem,
+    plan: Plan | None,
+    case_id: str,
+    k: int = 5,
+    *,
+    options: Options | None = None,
+) -> list[Journey]:
+    """The k cheapest whole journeys of `case_id` (spec journeys.md), everything else in
+    `plan` fixed: its conferences and its sessions. Each is the conference (None for a
+    case without one) and every session, with one team and every rule kept; the case's
+    own pinned conference and sessions stay as they are. Without a plan, the problem's
+    pinned meetings and sessions are the fixed ones. Raises `KeyError` for an unknown case.
+    """
+    from scheduler.engine.journey_placement import JourneyPlacer
+    from scheduler.engine.journeys import LEAD_DRIVEN_TRIES, sig
+
+    _known(problem, case_id)
+    if options is None or case_id not in options.cases:
+        options = Suggester(problem).options(case_id)
+    if plan is None:
+        meetings = [m for m in problem.existing if m.status == "pinned"]
+        rows = [r for r in problem.existing_sessions if r.status == "pinned"]
+    else:
+        meetings, rows = list(plan.meetings), list(plan.sessions)
+    occ = Occupancy(options, [m for m in meetings if m.case != case_id])
+    for row in rows:
+        if row.case != case_id:
+            occ.hold(Engagement.of_session(options.clock, problem, row))
+    placer = JourneyPlacer(options, occ, patience=SUGGEST_PATIENCE)
+    case = problem.case_by_id[case_id]
+    pinned = {
+        r.session: r
+        for r in problem.existing_sessions
+        if r.case == case_id and r.status == "pinned"
+    }
+    kept = next((m for m in problem.existing if m.case == case_id and m.status == "pinned"), None)
+    found = placer.place(case, "best", tries=k, pinned=pinned, only_meeting=kept)
+    if len(found) < k:
+        found += placer.place(case, "first", tries=k, pinned=pinned, only_meeting=kept)
+    if not found:  # the usual teams miss it: one lead at a time (see `prep_leads`)
+        for lead in placer.prep_leads(case)[:LEAD_DRIVEN_TRIES]:
+            found += placer.place(
+                case, "first", tries=1, pinned=pinned, only_meeting=kept, only_lead=lead
+            )
+            if len(found) >= k:
+                break
+    unique = {sig(j): j for j in found}
+    return sorted(unique.values(), key=lambda j: j.cost)[:k]  # stable: found order on ties
+
+
+def journey_advice(problem: Problem, plan: Plan | None, case_id: str) -> list[Reason]:
+    """Why no whole journey of the case fits: the journeys reasons (spec journeys.md)
+    against the plan's conferences (or the pins alone, without a plan)."""
+    from scheduler.engine.journeys import existing_of, journey_reasons
+
+    _known(problem, case_id)
+    options = opt.build_options(problem)
+    ex = existing_of(problem, options)
+    meetings = list(plan.meetings) if plan is not None else []
+    return journey_reasons(problem, options, ex, meetings, [case_id]).get(case_id, [])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import Response
 
-from scheduler.domain import Meeting
+from scheduler.domain import Meeting, PlanSession
 from scheduler.invites.content import Sender
-from scheduler.journey_view import journey_rows
+from scheduler.journey_view import journey_rows, steps
 from scheduler.web.common import is_json, json_body, not_found, problem_and_plan, validation_detail
 from scheduler.web.deps import Ctx, Page, Read, Write, after_form
 from scheduler.web.params import Key
@@ -25,6 +25,7 @@ from scheduler.web.schemas import (
 from scheduler.web.templating import render
 from scheduler.web_services import erasure, suggestions
 from scheduler.web_services.plan_edits import EditError, place
+from scheduler.web_services.suggestions import Choice
 from scheduler.web_services.views import case_states
 
 router = APIRouter()
@@ -75,15 +76,15 @@ def get_case(case_id: Key, ctx: Read) -> CaseDetail:
     )
 
 
-def _suggestions(
-    ctx: Ctx, case_id: str, k: int
-) -> tuple[list[tuple[Meeting, Any]] | None, str | None]:
+def _suggestions(ctx: Ctx, case_id: str, k: int) -> tuple[list[Choice] | None, str | None]:
     problem, plan, _ = problem_and_plan(ctx)
     if case_id not in problem.case_by_id:
         raise not_found(f"case {case_id}")
     if plan is None:
         return [], "there is no plan yet: run an allocation first"
-    if any(m.case == case_id for m in plan.meetings):
+    if any(m.case == case_id for m in plan.meetings) or any(
+        s.case == case_id for s in plan.sessions
+    ):
         return [], "this case is already scheduled"
     found = suggestions.options(problem, plan, case_id, k)
     if found is None:
@@ -93,11 +94,17 @@ def _suggestions(
     return found, None
 
 
-def _placement(i: int, m: Meeting, cost: Any) -> Placement:
-    d = m.to_doc()
+def _placement(i: int, c: Choice) -> Placement:
+    """A suggestion for the API: from its first step to its last, with the conference
+    (null for a case without one) and, with journeys, every session."""
+    first, last = c.first, c.last
+    m = c.meeting
+    team = list(m.facilitators) if m else list(c.sessions[0].facilitators) if c.sessions else []
     return Placement(
-        index=i, start=d["start"], end=d["end"], venue=m.venue, room=m.room, lead=m.lead,
-        co_facilitators=list(m.co_facilitators), cost=cost if isinstance(cost, int) else None, meeting=d,
+        index=i, start=first.to_doc()["start"] if first else "", end=last.to_doc()["end"] if last else "",
+        venue=m.venue if m else None, room=m.room if m else None, lead=c.lead,
+        co_facilitators=[f for f in team if f != c.lead], cost=c.cost,
+        meeting=m.to_doc() if m else None, sessions=[r.to_doc() for r in c.sessions],
     )  # fmt: skip
 
 
@@ -109,12 +116,13 @@ def get_suggestions(
     found, why = _suggestions(ctx, case_id, k)
     if found is None:
         raise HTTPException(501, why)
-    return [_placement(i, m, cost) for i, (m, cost) in enumerate(found)]
+    return [_placement(i, c) for i, c in enumerate(found)]
 
 
 class PlaceIn(BaseModel):
     index: int | None = Field(None, ge=0, le=19)
     meeting: dict[str, Any] | None = None
+    sessions: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
     k: int = Field(5, ge=1, le=20)
 
 
@@ -125,7 +133,8 @@ class PlaceIn(BaseModel):
     tags=["cases"],
 )
 async def place_case(case_id: Key, request: Request, ctx: Write) -> Any:
-    """Place the case: by `index` into the current suggestions, or a given `meeting`; saves a new draft."""
+    """Place the case: by `index` into the current suggestions, or a given `meeting` (and,
+    with journeys, its `sessions`); saves a new draft."""
     try:
         if is_json(request):
             body = PlaceIn.model_validate(json_body(await request.body()))
@@ -136,18 +145,25 @@ async def place_case(case_id: Key, request: Request, ctx: Write) -> Any:
             )
     except ValidationError as exc:
         raise HTTPException(422, validation_detail(exc)) from None
-    if body.meeting is not None:
+    meeting: Meeting | None = None
+    rows: list[PlanSession] = []
+    if body.meeting is not None or body.sessions:
         try:
-            meeting = Meeting.model_validate(body.meeting)
+            meeting = Meeting.model_validate(body.meeting) if body.meeting is not None else None
         except ValueError as exc:
             raise HTTPException(422, f"meeting: {exc}") from None
+        for n, doc in enumerate(body.sessions):
+            try:
+                rows.append(PlanSession.model_validate(doc))
+            except ValueError as exc:
+                raise HTTPException(422, f"sessions[{n}]: {exc}") from None
     else:
         found, why = _suggestions(ctx, case_id, max(body.k, (body.index or 0) + 1))
         if not found or body.index is None or not 0 <= body.index < len(found):
             raise HTTPException(409, why or "no such suggestion")
-        meeting = found[body.index][0]
+        meeting, rows = found[body.index].meeting, list(found[body.index].sessions)
     try:
-        plan_id = place(ctx.session, case_id=case_id, meeting=meeting, now=ctx.now)
+        plan_id = place(ctx.session, case_id=case_id, meeting=meeting, sessions=rows, now=ctx.now)
     except EditError as exc:
         raise HTTPException(409, str(exc)) from None
     except LookupError as exc:
@@ -203,7 +219,10 @@ def case_page(case_id: Key, ctx: Page) -> Response:
         case=case,
         state=state,
         problem=problem,
-        suggestions=found or [],
+        suggestions=[
+            (c, steps(problem, case_id, c.meeting, c.sessions) if c.sessions else [])
+            for c in found or []
+        ],
         journey=journey_rows(problem, plan, case_id),
         suggestions_note=why,
         erased={p.id for p in case.parties if p.name == erasure.ERASED_NAME},

@@ -127,15 +127,20 @@ class PinResult(BaseModel):
 
 
 class Placement(BaseModel):
+    """A suggestion: from its first step's start to its last step's end; the conference
+    (`meeting`, with `venue` and `room`; null for a case without one) and, for a problem
+    with journeys, every session (plan session rows)."""
+
     index: int
     start: str
     end: str
-    venue: str
-    room: str
+    venue: str | None
+    room: str | None
     lead: str
     co_facilitators: list[str]
     cost: int | None = None
-    meeting: dict[str, Any]
+    meeting: dict[str, Any] | None
+    sessions: list[dict[str, Any]] = []
 
 
 class PlaceResult(BaseModel):
