@@ -15,9 +15,10 @@
    rules 9 and S7 as linear rows; levels in order (disruption, scheduled priority, soft
    cost with the max-load term), each solved in its share of the time and then fixed.
 
-Bounds are proven on the problem itself, not on the candidates: level 1's is 0 unless
-nothing is confirmed, level 2's counts every case that passes S1 and whose conference
-and sessions each have some option at all, level 3's is 0 (every term is ≥ 0). The
+Bounds are proven on the problem itself, not on the candidates (`journey_bounds`):
+level 1's counts what no plan avoids dropping, level 2's every case that passes
+exhaustive necessary tests of being scheduled alone, level 3's each such case at the
+least every soft term could be, made up to the plan's priority. The
 plan never falls below the greedy plan: the greedy journeys are one selection of the
 model, given as its hint, and kept when the model does worse.
 """
@@ -43,13 +44,12 @@ from scheduler.domain import (
     Unscheduled,
     Warning_,
 )
-from scheduler.engine import rules
+from scheduler.engine import journey_bounds, rules
 from scheduler.engine.journey_placement import Journey, JourneyPlacer, Order
 from scheduler.engine.objective import DROP
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options, build_options
 from scheduler.engine.pins import check_pins
-from scheduler.engine.placement import search
 from scheduler.engine.plan_warnings import change_warnings
 from scheduler.engine.reasons import unscheduled_reasons
 from scheduler.engine.session_options import session_has_place
@@ -63,6 +63,7 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("first", 2, 7),
     ("best", 2, 14),
 )
+BOUND_SECONDS = 10.0  # at most, for level 3's floors (cases not reached count as 0)
 LEAD_DRIVEN_WANT = 3  # journeys per case the variants miss, one lead at a time
 LEAD_DRIVEN_TRIES = 60  # leads tried for such a case
 
@@ -292,11 +293,7 @@ def disruption_of(ex: Existing, case_id: str, j: Journey | None) -> int:
 def plan_values(problem: Problem, ex: Existing, chosen: dict[str, Journey]) -> Objective:
     w = problem.policy.weights
     cases = {c.id for c in problem.cases}
-    dis = sum(disruption_of(ex, cid, chosen.get(cid)) for cid in cases)
-    # meetings of cases no longer in the problem: dropped
-    dis += sum(DROP for cid in ex.confirmed_meetings if cid not in cases)
-    for old in (ex.confirmed_sessions, ex.pinned_sessions):
-        dis += sum(DROP * len(r) for cid, r in old.items() if cid not in cases)
+    dis = sum(disruption_of(ex, cid, chosen.get(cid)) for cid in cases) + gone(problem, ex)
     prio = sum(problem.case_by_id[cid].priority for cid in chosen)
     soft = sum(j.cost for j in chosen.values())
     loads = Counter(f for j in chosen.values() if j.meeting for f in j.meeting.facilitators)
@@ -304,32 +301,23 @@ def plan_values(problem: Problem, ex: Existing, chosen: dict[str, Journey]) -> O
     return Objective(disruption=dis, scheduled_priority=prio, soft_cost=soft)
 
 
+def gone(problem: Problem, ex: Existing) -> int:
+    """Level 1 for cases no longer in the problem: their conferences and sessions dropped."""
+    cases = problem.case_by_id
+    dis = sum(DROP for cid in ex.confirmed_meetings if cid not in cases)
+    for old in (ex.confirmed_sessions, ex.pinned_sessions):
+        dis += sum(DROP * len(r) for cid, r in old.items() if cid not in cases)
+    return dis
+
+
 def _key(o: Objective) -> tuple[int, int, int]:
     return (o.disruption, -o.scheduled_priority, o.soft_cost)
 
 
 def priority_bound(problem: Problem, options: Options, placer: JourneyPlacer) -> int:
-    """Level 2's proven bound: the cases that could each be scheduled alone as far as
-    exhaustive necessary tests tell: S1; the conference placeable alone (pins kept) on
-    a date that leaves room for the sessions (`placement.search` tries every start and
-    venue); every session with some place and start at which some qualified lead is
-    free and within reach (the team and the other sessions aside); and some one lead
-    who could lead it all, sessions in order and the conference after the gap
-    (`JourneyPlacer.lead_can_prepare`)."""
-    total = 0
-    for case in problem.cases:
-        if not placer.eligible(case):
-            continue
-        if case.conference:
-            o = placer.conference_options(case)
-            if not o.starts or not search(placer.occ, case.id, order="first", options_of_case=o):
-                continue
-        if not all(placer.session_alone(case, so) for so in placer.session_options(case).values()):
-            continue
-        if not placer.some_lead_can_prepare(case):
-            continue
-        total += case.priority
-    return total
+    """Level 2's proven bound: the priority of the cases that could each be scheduled
+    alone as far as exhaustive necessary tests tell (`journey_bounds.possible`)."""
+    return sum(c.priority for c in journey_bounds.possible(problem, placer))
 
 
 # --------------------------------------------------------------------------- the model
@@ -636,12 +624,15 @@ def build_plan(
     reasons = journey_reasons(problem, options, ex, conferences, missing) if missing else {}
     value = plan_values(problem, ex, chosen)
     placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
-    # Proven on the problem itself (not on the candidates): 0 is a lower bound of
-    # levels 1 and 3 (every term is ≥ 0); level 2's counts the cases that could be.
-    bound = Objective(
-        disruption=0,
-        scheduled_priority=max(priority_bound(problem, options, placer), value.scheduled_priority),
-        soft_cost=0,
+    # Proven on the problem itself, not on the candidates (see `journey_bounds`).
+    confirmed = {c.id: disruption_of(ex, c.id, None) for c in problem.cases}
+    raw = journey_bounds.bounds(
+        problem, placer, confirmed, gone(problem, ex), value, time.monotonic() + BOUND_SECONDS
+    )
+    bound = Objective(  # a valid plan is never beaten; kept so if a bound were ever wrong
+        disruption=min(raw.disruption, value.disruption),
+        scheduled_priority=raw.scheduled_priority,
+        soft_cost=min(raw.soft_cost, value.soft_cost),
     )
     solver_status = "OPTIMAL" if _key(bound) == _key(value) and proven else "FEASIBLE"
     warnings = change_warnings(problem, meetings, ex.released)

@@ -84,7 +84,8 @@ def test_a_case_without_a_conference_gets_sessions_only() -> None:
     problem, plan = _example()
     assert not problem.case_by_id["C3"].conference
     found = Suggester(problem).journeys(without(plan, "C3"), "C3", 2)
-    assert found and all(j.meeting is None and j.sessions for j in found)
+    assert found
+    assert all(j.meeting is None and j.sessions for j in found)
 
 
 def test_a_case_that_fits_nowhere_gets_none_and_the_reasons() -> None:
@@ -92,7 +93,8 @@ def test_a_case_that_fits_nowhere_gets_none_and_the_reasons() -> None:
     for u in plan.unscheduled:  # the example's unscheduled cases stay so
         assert suggest_journeys(problem, plan, u.case) == []
         reasons = journey_advice(problem, plan, u.case)
-        assert reasons and {r.code for r in reasons} == {r.code for r in u.reasons}
+        assert reasons
+        assert {r.code for r in reasons} == {r.code for r in u.reasons}
 
 
 def test_suggestions_never_collide_with_the_plan_they_fit_into() -> None:
@@ -132,11 +134,13 @@ def test_cli_prints_each_option_by_name_and_json_rows(tmp_path) -> None:
     assert "option 1 of" in got.output
     lead = problem.facilitator_by_id[suggest_journeys(problem, without(plan, "C1"), "C1")[0].lead]
     assert lead.name in got.output
-    assert "Conference" in got.output and "Session C1-" in got.output
+    assert "Conference" in got.output
+    assert "Session C1-" in got.output
     as_json = runner.invoke(cli, [*args, "--json", "-k", "2"])
     assert as_json.exit_code == 0, as_json.output
     docs = json.loads(as_json.output)
-    assert docs and docs[0]["meeting"]["case"] == "C1"
+    assert docs
+    assert docs[0]["meeting"]["case"] == "C1"
     assert {s["session"] for s in docs[0]["sessions"]} == {
         s.id for s in problem.case_by_id["C1"].sessions
     }

@@ -238,3 +238,71 @@ def test_generated_sessions_sheets_are_refused_at_cells_or_give_a_valid_problem(
     for issue in issues:
         assert issue.reason
         assert issue.sheet in (None, "sessions")
+
+
+EARLY = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)  # before the app's clock: the draft placed is newer
+
+
+def _plan_without(case_id: str) -> dict[str, Any]:
+    doc = copy.deepcopy(PLAN)
+    doc["meetings"] = [m for m in doc["meetings"] if m["case"] != case_id]
+    doc["sessions"] = [s for s in doc["sessions"] if s["case"] != case_id]
+    doc["unscheduled"].append(
+        {"case": case_id, "reasons": [{"code": "CAPACITY", "message": "taken out by hand"}]}
+    )
+    return doc
+
+
+@pytest.mark.parametrize("case_id", ["C1", "C3"])  # with a conference, and without one
+def test_suggestions_are_whole_journeys_and_placing_one_saves_a_valid_draft(
+    client: TestClient, case_id: str
+) -> None:
+    from scheduler.verify import verify
+
+    assert client.post("/api/import", json=PROBLEM).status_code == 200
+    with transaction(client.app_engine) as session:  # type: ignore[attr-defined]
+        save_plan(
+            session, Plan.model_validate(_plan_without(case_id)), kind="import", created_at=EARLY
+        )
+    got = client.get(f"/api/cases/{case_id}/suggestions?k=3")
+    assert got.status_code == 200, got.text
+    options = got.json()
+    assert options
+    case = _case(PROBLEM, case_id)
+    wanted = {s["id"] for s in case["sessions"]}
+    for o in options:
+        assert {s["session"] for s in o["sessions"]} == wanted
+        assert (o["meeting"] is not None) == case.get("conference", True)
+        assert all(s["facilitators"][0] == o["lead"] for s in o["sessions"])
+        assert o["start"] <= min(s["start"] for s in o["sessions"])
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    assert "Place this journey" in page.text
+    placed = client.post(f"/api/cases/{case_id}/place", json={"index": 0})
+    assert placed.status_code == 200, placed.text
+    plan = client.get(f"/api/plans/{placed.json()['plan_id']}").json()
+    assert {s["session"] for s in plan["sessions"] if s["case"] == case_id} == wanted
+    assert case_id not in {u["case"] for u in plan["unscheduled"]}
+    problem = load_problem(PROBLEM)
+    broken = [
+        v
+        for v in verify(problem, Plan.model_validate(plan))
+        if isinstance(v.rule, int) or str(v.rule).startswith("S")
+    ]
+    assert broken == []
+    again = client.post(f"/api/cases/{case_id}/place", json={"index": 0})
+    assert again.status_code == 409  # already scheduled
+
+
+def test_a_conference_without_its_sessions_is_refused(client: TestClient) -> None:
+    # S1: a case is placed whole or not at all; the conference alone breaks it.
+    assert client.post("/api/import", json=PROBLEM).status_code == 200
+    with transaction(client.app_engine) as session:  # type: ignore[attr-defined]
+        save_plan(session, Plan.model_validate(_plan_without("C1")), kind="import", created_at=T0)
+    meeting = next(m for m in PLAN["meetings"] if m["case"] == "C1")
+    got = client.post("/api/cases/C1/place", json={"meeting": meeting})
+    assert got.status_code == 409, got.text
+    assert "S1" in got.text
+    bad = client.post("/api/cases/C1/place", json={"sessions": [{"case": "C1"}]})
+    assert bad.status_code == 422
+    assert "sessions[0]" in bad.text
