@@ -40,6 +40,7 @@ TEAM_TRIES = 12  # teams tried per case without a conference
 DATES_TRIED = 30  # conference dates tried per case
 FREE_CHECKS = 60  # starts blocked by other engagements before a place is given up
 SESSION_CHECKS = 300  # and before the session is, for this team and conference
+ONE_LEAD_TEAMS = 60  # teams tried when one lead is asked for and the whole team is needed
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,8 @@ class JourneyPlacer:
         that `lead` could lead the whole case alone (S2: the conference and every
         session name the same lead): every session has a start at which the lead is free
         for its facilitators' window at a place within the lead's reach, in `after`
-        order on later dates (S3), each at its earliest such date; and, with a
+        order on later dates (S3), each at its earliest such date (a team visit also
+        needs a whole team with this lead free and within reach); and, with a
         conference, the lead is free at some conference start at a venue within reach
         on or after the last of those dates plus the preparation gap."""
         o = self.options.cases[case.id]
@@ -241,11 +243,15 @@ class JourneyPlacer:
                     continue
                 if not self._reach((lead,), pl):
                     continue
+                whole = so.team_visit(pl.mode) and o.team.required > 1
                 i = 0 if floor is None else bisect.bisect_left(pl.starts, floor)
                 for st in pl.starts[i:]:
                     if first is not None and st >= first:
                         break
-                    if avail.contains(*so.on_site(pl.mode, st)):
+                    window = so.on_site(pl.mode, st)
+                    if avail.contains(*window) and (
+                        not whole or self._team_free(case, lead, pl, window)
+                    ):
                         first = st
                         break
             if first is None:
@@ -264,6 +270,20 @@ class JourneyPlacer:
             if any(s in mine for s in starts[i:]):
                 return True
         return False
+
+    def _team_free(
+        self, case: Case, lead: str, pl: SessionPlace, window: tuple[Instant, Instant]
+    ) -> bool:
+        """Some team with this lead (rule 2) whose members are all available for the
+        window and can reach the place (a team visit's necessary test)."""
+        o = self.options.cases[case.id]
+        fac_avail = self.options.availability.facilitators
+        pool = [
+            f
+            for f in o.team.cos
+            if f == lead or (fac_avail[f].contains(*window) and self._reach((f,), pl))
+        ]
+        return replace(o.team, leads=(lead,)).possible(pool)
 
     # ------------------------------------------------------------------ the journey
 
@@ -412,6 +432,9 @@ class JourneyPlacer:
         if prefer_team:  # the confirmed journey's team first (least disruption)
             leads.sort(key=lambda f: f != prefer_team[0])
             pool.sort(key=lambda f: f not in prefer_team)
+        most = k * 6
+        if only_lead is not None and per_lead > 1:  # one lead: each of its co-facilitators
+            per_lead = most = max(most, ONE_LEAD_TEAMS)
         for lead in leads:
             got = 0
             for others in combinations([f for f in pool if f != lead], req - 1):
@@ -419,7 +442,7 @@ class JourneyPlacer:
                     yield lead, (lead, *others), None
                     n += 1
                     got += 1
-                    if n >= k * 6:
+                    if n >= most:
                         return
                     if got >= per_lead:
                         break

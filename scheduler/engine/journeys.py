@@ -49,7 +49,7 @@ from scheduler.engine.journey_placement import Journey, JourneyPlacer, Order
 from scheduler.engine.objective import DROP
 from scheduler.engine.occupancy import Occupancy
 from scheduler.engine.options import Options, build_options
-from scheduler.engine.pins import check_pins
+from scheduler.engine.pins import check_pins, pin_clash
 from scheduler.engine.plan_warnings import change_warnings
 from scheduler.engine.reasons import unscheduled_reasons
 from scheduler.engine.session_options import session_has_place
@@ -66,6 +66,15 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
 BOUND_SECONDS = 10.0  # at most, for level 3's floors (cases not reached count as 0)
 LEAD_DRIVEN_WANT = 3  # journeys per case the variants miss, one lead at a time
 LEAD_DRIVEN_TRIES = 60  # leads tried for such a case
+REPAIR_TRIES = 4  # journeys alone tried per unscheduled case when making room
+REPAIR_EJECT = 3  # scheduled cases taken out, at most, to make room for one
+REPAIR_PASSES = 4
+LEAD_VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
+    ("best", 2, None),
+    ("first", 1, 7),
+    ("first", 1, 14),
+    ("best", 1, 21),
+)
 
 
 @dataclass(frozen=True)
@@ -232,7 +241,7 @@ def candidates(
     for case in sorted(problem.cases, key=order_key(problem, ex)):
         if case.id in out or time.monotonic() > deadline:
             continue
-        for j in by_lead(placer, ex, case, released_sessions, deadline):
+        for j in by_lead(placer, ex, case, released_sessions, deadline, variants=True):
             out[case.id].append(j)
     return out
 
@@ -244,15 +253,31 @@ def by_lead(
     released_sessions: dict[str, str],
     deadline: float,
     want: int = LEAD_DRIVEN_WANT,
+    variants: bool = False,
 ) -> list[Journey]:
     """Journeys of a case the usual teams miss: led by each lead that passes the
-    necessary test (`JourneyPlacer.prep_leads`), cheapest first, until `want` are found
-    or `LEAD_DRIVEN_TRIES` leads are tried."""
+    necessary test (`JourneyPlacer.prep_leads`), cheapest first, until `want` leads
+    gave one or `LEAD_DRIVEN_TRIES` leads are tried. With `variants`, a lead that gives
+    one also gives its cheapest and later-starting journeys (`LEAD_VARIANTS`), so the
+    selection has more than one way to fit the case among the others."""
     out: list[Journey] = []
+    found = 0
     for n, lead in enumerate(placer.prep_leads(case)):
-        if n >= LEAD_DRIVEN_TRIES or len(out) >= want or time.monotonic() > deadline:
+        if n >= LEAD_DRIVEN_TRIES or found >= want or time.monotonic() > deadline:
             break
-        out += _place_case(placer, ex, case, "first", 1, released_sessions, only_lead=lead)
+        got = _place_case(placer, ex, case, "first", 1, released_sessions, only_lead=lead)
+        if not got:
+            continue
+        found += 1
+        out += got
+        seen = {sig(j) for j in got}
+        for order, k, spread in LEAD_VARIANTS if variants else ():
+            for j in _place_case(
+                placer, ex, case, order, k, released_sessions, spread, only_lead=lead
+            ):
+                if sig(j) not in seen:
+                    seen.add(sig(j))
+                    out.append(j)
     return out
 
 
@@ -443,7 +468,101 @@ def improve(
     return chosen
 
 
+def _clashes(placer: JourneyPlacer, j: Journey) -> bool:
+    """Whether journey j breaks a cross-case rule against what `placer.occ` holds (a
+    guide for `repair`: what it then places goes through the placer, which decides)."""
+    occ = placer.occ
+    for e in j.engagements:
+        if e.kind == "session":
+            if not placer._free(e, e.facilitators):
+                return True
+        elif (
+            pin_clash(placer.options, occ, e) is not None
+            or occ.party_no_overlap(e) is not None
+            or any(occ.workload(f, e.day) for f in e.facilitators)
+        ):
+            return True
+    return False
+
+
+def repair(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    cands: dict[str, list[Journey]],
+    deadline: float,
+) -> dict[str, Journey]:
+    """Making room: for each unscheduled case (highest priority first) with a journey
+    alone, the scheduled cases that journey clashes with are taken out, the case is
+    placed, and they are placed again, each wherever it fits now (or left out); kept
+    only when the plan's objective improves (levels in order), else undone. At most
+    `REPAIR_EJECT` cases are taken out for one, and kept pins never."""
+    chosen = dict(chosen)
+    occ = Occupancy(options, ex.kept_meetings)
+    for j in chosen.values():
+        for e in j.engagements:
+            occ.hold(e)
+    placer = JourneyPlacer(options, occ)
+    released: dict[str, str] = {}
+    fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
+    order = sorted(problem.cases, key=order_key(problem, ex))
+    best = _key(plan_values(problem, ex, chosen))
+    for case in [c for c in order if c.id not in chosen and cands.get(c.id)]:
+        if time.monotonic() > deadline:
+            break
+        for alone in cands[case.id][:REPAIR_TRIES]:
+            if time.monotonic() > deadline:
+                break
+            test = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+            for e in alone.engagements:
+                test.occ.hold(e)
+            out = [k for k, j in chosen.items() if k not in fixed and _clashes(test, j)]
+            if not out or len(out) > REPAIR_EJECT:
+                continue
+            before = {k: chosen.pop(k) for k in out}
+            for j in before.values():
+                for e in j.engagements:
+                    occ.release(e)
+            placed: list[Journey] = []
+            for c in [case, *(problem.case_by_id[k] for k in out)]:
+                got = _place_case(placer, ex, c, "best", 2, released)
+                got = got or _place_case(placer, ex, c, "first", 1, released)
+                got = got or by_lead(placer, ex, c, released, deadline, want=1)
+                if got:
+                    chosen[c.id] = got[0]
+                    placed.append(got[0])
+                    for e in got[0].engagements:
+                        occ.hold(e)
+                if c is case and not got:
+                    break
+            key = _key(plan_values(problem, ex, chosen))
+            if key < best:
+                best = key
+                break  # the case is in: on to the next one
+            for j in placed:  # undo
+                chosen.pop(j.case_id, None)
+                for e in j.engagements:
+                    occ.release(e)
+            for k, j in before.items():
+                chosen[k] = j
+                for e in j.engagements:
+                    occ.hold(e)
+    return chosen
+
+
 # --------------------------------------------------------------------------- reasons
+
+
+def _alone(placer: JourneyPlacer, case) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the placer finds a whole journey of the case (its usual teams, then one
+    lead at a time): the reasons say CAPACITY only when one exists."""
+    if placer.place(case, "first", tries=1) or placer.place(case, "best", tries=3):
+        return True
+    return any(
+        placer.place(case, "first", tries=1, only_lead=lead)
+        for lead in placer.prep_leads(case)[:LEAD_DRIVEN_TRIES]
+    )
 
 
 def journey_reasons(
@@ -485,7 +604,7 @@ def journey_reasons(
             }:
                 out[cid] = given
                 continue
-            if not placer.place(case, "first", tries=1) and not placer.place(case, "best", tries=3):
+            if not _alone(placer, case):
                 names = ", ".join(s.id for s in case.sessions)
                 out[cid] = [
                     Reason(
@@ -513,7 +632,7 @@ def journey_reasons(
         if static:
             out[cid] = static
             continue
-        if placer.place(case, "first", tries=1) or placer.place(case, "best", tries=3):
+        if _alone(placer, case):
             out[cid] = [
                 Reason(
                     code="CAPACITY",
@@ -578,6 +697,14 @@ def plan_journeys(
             if _key(plan_values(problem, ex, moved)) >= _key(plan_values(problem, ex, chosen)):
                 break
             chosen, proven = moved, False
+    if time.monotonic() - t0 < time_limit - reserve:
+        if progress:
+            progress(0.88, "making room for unscheduled cases")
+        for _ in range(REPAIR_PASSES):  # while one improves and time is left
+            repaired = repair(problem, options, ex, chosen, cands, t0 + time_limit - reserve)
+            if _key(plan_values(problem, ex, repaired)) >= _key(plan_values(problem, ex, chosen)):
+                break
+            chosen, proven = repaired, False
     if progress:
         progress(0.9, "reasons")
     return build_plan(problem, options, ex, chosen, released_sessions, t0, proven)
