@@ -92,3 +92,26 @@ def test_a_withdrawal_is_disruption_no_plan_avoids() -> None:
 def test_property_no_valid_plan_beats_the_bound(doc: dict) -> None:
     problem = load_problem(doc)
     check_sound(problem, solve(problem, time_limit=2, workers=1))
+
+
+def test_a_case_only_one_team_can_prepare_is_found_alone_and_not_called_impossible() -> None:
+    # Generated area (seed 1, tight hours): C23 has no conference, five sessions, one
+    # of them with the whole team; only lead F28 passes the lead test, and with F28
+    # only one co-facilitator fits. The placer finds it one lead at a time, and the
+    # reasons never say NO_COMMON_TIME for it.
+    from scheduler.engine.journeys import journey_reasons
+    from scheduler.generate import generate_problem
+
+    problem = load_problem(generate_problem("area", 1, tight=True, journeys=True))
+    case = problem.case_by_id["C23"]
+    assert not case.conference
+    options = build_options(problem)
+    ex = existing_of(problem, options)
+    placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+    leads = placer.prep_leads(case)
+    assert leads
+    found = [j for lead in leads for j in placer.place(case, "first", tries=1, only_lead=lead)]
+    assert found
+    assert {s.session for s in found[0].sessions} == {s.id for s in case.sessions}
+    reasons = journey_reasons(problem, options, ex, [], ["C23"])["C23"]
+    assert {r.code for r in reasons} == {"CAPACITY"}
