@@ -64,6 +64,14 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("best", 2, 14),
 )
 BOUND_SECONDS = 10.0  # at most, for level 3's floors (cases not reached count as 0)
+# More of them, for a second selection when the first leaves time over.
+MORE_VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
+    ("best", 10, None),
+    ("first", 5, None),
+    ("first", 3, 3),
+    ("best", 3, 10),
+    ("first", 3, 21),
+)
 LEAD_DRIVEN_WANT = 3  # journeys per case the variants miss, one lead at a time
 LEAD_DRIVEN_TRIES = 60  # leads tried for such a case
 REPAIR_TRIES = 4  # journeys alone tried per unscheduled case when making room
@@ -220,8 +228,11 @@ def candidates(
     greedy: list[Journey],
     released_sessions: dict[str, str],
     deadline: float,
+    variants: tuple[tuple[Order, int, int | None], ...] = (),
 ) -> dict[str, list[Journey]]:
-    """Candidate journeys per case against the kept pins alone."""
+    """Candidate journeys per case against the kept pins alone (`greedy`'s first, then
+    each of `variants`, by default `VARIANTS`)."""
+    variants = variants or VARIANTS
     occ = Occupancy(options, ex.kept_meetings)
     placer = JourneyPlacer(options, occ)
     out: dict[str, list[Journey]] = defaultdict(list)
@@ -231,7 +242,7 @@ def candidates(
     for case in sorted(problem.cases, key=order_key(problem, ex)):
         if time.monotonic() > deadline:
             break
-        for order, k, spread in VARIANTS:
+        for order, k, spread in variants:
             if time.monotonic() > deadline:
                 break
             for j in _place_case(placer, ex, case, order, k, released_sessions, spread):
@@ -705,6 +716,22 @@ def plan_journeys(
             if _key(plan_values(problem, ex, repaired)) >= _key(plan_values(problem, ex, chosen)):
                 break
             chosen, proven = repaired, False
+    if time.monotonic() - t0 < 0.5 * time_limit and cands:
+        # Time left: a second selection over more journeys of every case, from the plan.
+        if progress:
+            progress(0.89, "a second selection over more journeys")
+        more_end = t0 + 0.5 * (time_limit - reserve) + 0.5 * (time.monotonic() - t0)
+        wider = candidates(
+            problem, options, ex, list(chosen.values()), released_sessions, more_end, MORE_VARIANTS
+        )
+        for cid, js in cands.items():
+            seen = {sig(j) for j in wider[cid]}
+            wider[cid] += [j for j in js if sig(j) not in seen]
+        left = time_limit - (time.monotonic() - t0) - reserve
+        if left > 0.3:
+            got, again = select(problem, options, ex, wider, dict(chosen), left, workers)
+            if _key(plan_values(problem, ex, got)) < _key(plan_values(problem, ex, chosen)):
+                chosen, proven = got, again
     if progress:
         progress(0.9, "reasons")
     return build_plan(problem, options, ex, chosen, released_sessions, t0, proven)
