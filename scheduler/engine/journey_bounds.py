@@ -23,13 +23,13 @@ Each is proven on the problem itself, never on the candidates the selection saw:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from dataclasses import dataclass
 
 from scheduler.domain import Case, Objective, Problem
 from scheduler.engine.journey_placement import JourneyPlacer, earliest_session_dates
 from scheduler.engine.placement import search
+from scheduler.engine.soft_bound import cover_cost
 from scheduler.geo import haversine_km, km_rounded_up
 
 
@@ -139,16 +139,5 @@ def bounds(
     priority = max(sum(c.priority for c in cases), value.scheduled_priority)
     need = value.scheduled_priority if value.disruption <= disruption else 0
     floors = Floors.of(problem, placer, cases, deadline)
-    items = sorted(
-        ((floors.cost.get(c.id, 0), c.priority) for c in cases),
-        key=lambda cp: cp[0] / max(cp[1], 1),
-    )
-    frac = 0.0
-    for c, p in items:
-        if need <= 0:
-            break
-        if p <= 0:
-            continue  # adds no priority: never needed
-        frac += min(1.0, need / p) * c
-        need -= p
-    return Objective(disruption=disruption, scheduled_priority=priority, soft_cost=math.floor(frac))
+    soft = cover_cost(((floors.cost.get(c.id, 0), c.priority) for c in cases), need)
+    return Objective(disruption=disruption, scheduled_priority=priority, soft_cost=soft)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -442,11 +442,8 @@ def improve(
     at its cheapest whole journey given the rest (level 3), kept only when the plan's
     objective improves (levels in order)."""
     chosen = dict(chosen)
-    occ = Occupancy(options, ex.kept_meetings)
-    for j in chosen.values():
-        for e in j.engagements:
-            occ.hold(e)
-    placer = JourneyPlacer(options, occ)
+    placer = _placer_holding(options, ex, chosen.values())
+    occ = placer.occ
     released: dict[str, str] = {}
     best = _key(plan_values(problem, ex, chosen))
     order = sorted(problem.cases, key=order_key(problem, ex))
@@ -477,6 +474,24 @@ def improve(
             for e in pick.engagements:
                 occ.hold(e)
     return chosen
+
+
+def _placer_holding(options: Options, ex: Existing, journeys: Iterable[Journey]) -> JourneyPlacer:
+    """A placer whose occupancy holds the kept pins and these journeys."""
+    occ = Occupancy(options, ex.kept_meetings)
+    for j in journeys:
+        _hold(occ, j)
+    return JourneyPlacer(options, occ)
+
+
+def _hold(occ: Occupancy, j: Journey) -> None:
+    for e in j.engagements:
+        occ.hold(e)
+
+
+def _release(occ: Occupancy, j: Journey) -> None:
+    for e in reversed(j.engagements):
+        occ.release(e)
 
 
 def _clashes(placer: JourneyPlacer, j: Journey) -> bool:
@@ -510,31 +525,27 @@ def repair(
     only when the plan's objective improves (levels in order), else undone. At most
     `REPAIR_EJECT` cases are taken out for one, and kept pins never."""
     chosen = dict(chosen)
-    occ = Occupancy(options, ex.kept_meetings)
-    for j in chosen.values():
-        for e in j.engagements:
-            occ.hold(e)
-    placer = JourneyPlacer(options, occ)
+    placer = _placer_holding(options, ex, chosen.values())
+    occ = placer.occ
     released: dict[str, str] = {}
     fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
     order = sorted(problem.cases, key=order_key(problem, ex))
     best = _key(plan_values(problem, ex, chosen))
+    test = _placer_holding(options, ex, ())  # the kept pins and one journey alone
     for case in [c for c in order if c.id not in chosen and cands.get(c.id)]:
         if time.monotonic() > deadline:
             break
         for alone in cands[case.id][:REPAIR_TRIES]:
             if time.monotonic() > deadline:
                 break
-            test = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
-            for e in alone.engagements:
-                test.occ.hold(e)
+            _hold(test.occ, alone)
             out = [k for k, j in chosen.items() if k not in fixed and _clashes(test, j)]
+            _release(test.occ, alone)
             if not out or len(out) > REPAIR_EJECT:
                 continue
             before = {k: chosen.pop(k) for k in out}
             for j in before.values():
-                for e in j.engagements:
-                    occ.release(e)
+                _release(occ, j)
             placed: list[Journey] = []
             for c in [case, *(problem.case_by_id[k] for k in out)]:
                 got = _place_case(placer, ex, c, "best", 2, released)
@@ -543,8 +554,7 @@ def repair(
                 if got:
                     chosen[c.id] = got[0]
                     placed.append(got[0])
-                    for e in got[0].engagements:
-                        occ.hold(e)
+                    _hold(occ, got[0])
                 if c is case and not got:
                     break
             key = _key(plan_values(problem, ex, chosen))
@@ -553,12 +563,10 @@ def repair(
                 break  # the case is in: on to the next one
             for j in placed:  # undo
                 chosen.pop(j.case_id, None)
-                for e in j.engagements:
-                    occ.release(e)
+                _release(occ, j)
             for k, j in before.items():
                 chosen[k] = j
-                for e in j.engagements:
-                    occ.hold(e)
+                _hold(occ, j)
     return chosen
 
 

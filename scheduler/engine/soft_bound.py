@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.domain import Meeting, Problem
@@ -64,20 +65,24 @@ class Ideals:
         total = sum(obj.meeting_soft_cost(problem, problem.case_by_id[x.case], x) for x in pins)
         need = priority - obj.plan_priority(problem, pins)
         pinned = {x.case for x in pins}
-        items = sorted(
-            (
-                (self.cost.get(c, 0), problem.case_by_id[c].priority)
-                for c in case_ids
-                if c not in pinned and c not in self.never
-            ),
-            key=lambda cp: cp[0] / max(cp[1], 1),
-        )
-        frac = 0.0
-        for c, p in items:
-            if need <= 0:
-                break
-            if p <= 0:
-                continue  # adds no priority: never needed
-            frac += min(1.0, need / p) * c
-            need -= p
-        return total + math.floor(frac)
+        items = [
+            (self.cost.get(c, 0), problem.case_by_id[c].priority)
+            for c in case_ids
+            if c not in pinned and c not in self.never
+        ]
+        return total + cover_cost(items, need)
+
+
+def cover_cost(items: Iterable[tuple[int, int]], need: int) -> int:
+    """The linear relaxation of the covering knapsack: the least total cost of (cost,
+    priority) items, taken fractionally, cheapest per unit of priority first, that make
+    up `need` priority (rounded down: a lower bound on any whole choice)."""
+    frac = 0.0
+    for c, p in sorted(items, key=lambda cp: cp[0] / max(cp[1], 1)):
+        if need <= 0:
+            break
+        if p <= 0:
+            continue  # adds no priority: never needed
+        frac += min(1.0, need / p) * c
+        need -= p
+    return math.floor(frac)

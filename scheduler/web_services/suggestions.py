@@ -30,19 +30,19 @@ class Choice:
     cost: int | None = None
 
     @property
+    def steps(self) -> list[PlanSession | Meeting]:
+        """The sessions, then the conference if there is one."""
+        return [*self.sessions, *([self.meeting] if self.meeting is not None else [])]
+
+    @property
     def first(self) -> PlanSession | Meeting | None:
-        """The earliest step (a session, or the conference)."""
-        steps: list[PlanSession | Meeting] = [*self.sessions]
-        if self.meeting is not None:
-            steps.append(self.meeting)
-        return min(steps, key=lambda x: x.start, default=None)
+        """The step that starts first (a session, or the conference)."""
+        return min(self.steps, key=lambda x: x.start, default=None)
 
     @property
     def last(self) -> PlanSession | Meeting | None:
-        steps: list[PlanSession | Meeting] = [*self.sessions]
-        if self.meeting is not None:
-            steps.append(self.meeting)
-        return max(steps, key=lambda x: x.end, default=None)
+        """The step that ends last."""
+        return max(self.steps, key=lambda x: x.end, default=None)
 
     @property
     def lead(self) -> str:

@@ -14,6 +14,7 @@ engine's benchmark, not this test's subject.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -70,6 +71,26 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """The app served by a real uvicorn on a free loopback port (its base URL), stopped after."""
+    import uvicorn
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)  # uvicorn has no start event to wait on
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
 def area_dataset(cases: int = CASES) -> dict[str, Any]:
     """The generated area (seed 1) cut to its first `cases` cases, still a valid document."""
     doc = generate_problem("area", 1)
@@ -84,7 +105,6 @@ def area_dataset(cases: int = CASES) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    import uvicorn
 
     tmp = tmp_path_factory.mktemp("browser")
     settings = make_settings(tmp)
@@ -92,17 +112,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     app = create_app(settings, engine=engine)
     with transaction(engine) as session:
         create_user(session, email=EMAIL, password=PASSWORD, now=dt.datetime.now(dt.UTC))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)  # uvicorn has no start event to wait on
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", tmp
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base, tmp
     engine.dispose()
 
 

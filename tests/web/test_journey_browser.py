@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from scheduler.storage.problems import import_problem
 from scheduler.web import create_app
 from scheduler.web_services.accounts import create_user
 from tests.web.helpers import EMAIL, PASSWORD, make_settings
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port, _need_chromium, check_page
+from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium, check_page, served
 
 DATA = Path(__file__).parents[1] / "data"
 pytestmark = pytest.mark.browser
@@ -36,7 +34,6 @@ T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def journeys_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
 
     tmp = tmp_path_factory.mktemp("journeys-browser")
     settings = make_settings(tmp)
@@ -48,17 +45,8 @@ def journeys_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(session, email=EMAIL, password=PASSWORD, now=dt.datetime.now(dt.UTC))
         import_problem(session, problem, replace=True, now=T0)
         save_plan(session, plan, kind="import", created_at=T0)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base
     engine.dispose()
 
 

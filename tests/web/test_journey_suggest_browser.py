@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from scheduler.storage.problems import import_problem
 from scheduler.web import create_app
 from scheduler.web_services.accounts import create_user
 from tests.web.helpers import EMAIL, PASSWORD, make_settings
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port, _need_chromium, check_page
+from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium, check_page, served
 
 DATA = Path(__file__).parents[1] / "data"
 pytestmark = pytest.mark.browser
@@ -35,7 +33,6 @@ EARLY = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)  # before the app's clock: a plac
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
 
     tmp = tmp_path_factory.mktemp("journey-suggest-browser")
     settings = make_settings(tmp)
@@ -52,17 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         create_user(session, email=EMAIL, password=PASSWORD, now=dt.datetime.now(dt.UTC))
         import_problem(session, problem, replace=True, now=EARLY)
         save_plan(session, Plan.model_validate(doc), kind="import", created_at=EARLY)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base
     engine.dispose()
 
 

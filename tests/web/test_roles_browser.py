@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from scheduler.storage.problems import import_problem
 from scheduler.web import create_app
 from scheduler.web_services.accounts import create_user
 from tests.web.helpers import PASSWORD, make_settings
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port, _need_chromium, check_page
+from tests.web.test_browser import ARGS, CHROMIUM, _need_chromium, check_page, served
 
 DATA = Path(__file__).parents[1] / "data"
 PROBLEM = json.loads((DATA / "small.problem.json").read_text())
@@ -38,7 +36,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
 
     from scheduler.domain import Problem
 
@@ -57,17 +54,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         plan_id = save_plan(session, Plan.model_validate(PLAN), kind="import", created_at=now)
     with transaction(engine) as session:
         confirm_plan(session, plan_id=plan_id, now=now, sender=Sender.from_settings(settings))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base
     engine.dispose()
 
 

@@ -17,8 +17,6 @@ import copy
 import datetime as dt
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,9 +33,9 @@ from tests.web.test_browser import (
     ARGS,
     CHROMIUM,
     JOB_TIMEOUT_MS,
-    _free_port,
     _need_chromium,
     check_page,
+    served,
 )
 
 DATA = Path(__file__).parents[1] / "data"
@@ -60,7 +58,6 @@ def journeys_doc() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    import uvicorn
 
     tmp = tmp_path_factory.mktemp("session-review")
     with pytest.MonkeyPatch.context() as mp:
@@ -73,17 +70,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     app = create_app(settings, engine=engine)
     with transaction(engine) as session:
         create_user(session, email=EMAIL, password=PASSWORD, now=dt.datetime.now(dt.UTC))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", tmp
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base, tmp
     engine.dispose()
 
 
