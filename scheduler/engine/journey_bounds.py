@@ -128,15 +128,17 @@ def bounds(
     gone: int,
     value: Objective,
     deadline: float,
+    lost: int = 0,
 ) -> Objective:
     """The three levels' proven bounds. `confirmed` is each case's disruption if it is
     not scheduled (its confirmed conference and sessions all dropped), `gone` the
     disruption of cases no longer in the problem, `value` the plan's objective (level 2
-    is never below it; levels 1 and 3 are never above a valid plan's, as tests check)."""
+    is never below it; levels 1 and 3 are never above a valid plan's, as tests check);
+    `lost` the priority of possible cases no valid plan schedules (`journey_relax`)."""
     cases = possible(problem, placer)
     ids = {c.id for c in cases}
     disruption = gone + sum(d for cid, d in confirmed.items() if cid not in ids)
-    priority = max(sum(c.priority for c in cases), value.scheduled_priority)
+    priority = max(sum(c.priority for c in cases) - lost, value.scheduled_priority)
     need = value.scheduled_priority if value.disruption <= disruption else 0
     floors = Floors.of(problem, placer, cases, deadline)
     soft = cover_cost(((floors.cost.get(c.id, 0), c.priority) for c in cases), need)

@@ -156,6 +156,7 @@ class JourneyPlacer:
         self._pickers: dict[str, dict[str, TeamPicker]] = {}
         self._free_starts: dict[tuple[str, int, tuple[str, ...]], tuple[Instant, ...]] = {}
         self._prep_leads: dict[str, tuple[str, ...]] = {}
+        self._partners: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def session_options(self, case: Case) -> dict[str, SessionOptions]:
         if case.id not in self._sessions:
@@ -210,6 +211,18 @@ class JourneyPlacer:
             self._prep_leads[case.id] = got
         return got
 
+    def few_leads(self, case: Case, k: int) -> bool:
+        """Whether at most `k` leads of the case pass `lead_can_prepare` (stops at k + 1)."""
+        if case.id in self._prep_leads:
+            return len(self._prep_leads[case.id]) <= k
+        n = 0
+        for f in self.options.cases[case.id].team.leads:
+            if self.lead_can_prepare(case, f):
+                n += 1
+                if n > k:
+                    return False
+        return True
+
     def some_lead_can_prepare(self, case: Case) -> bool:
         """Whether any lead of the case passes `lead_can_prepare` (stops at the first)."""
         if case.id in self._prep_leads:
@@ -217,17 +230,51 @@ class JourneyPlacer:
         return any(self.lead_can_prepare(case, f) for f in self.options.cases[case.id].team.leads)
 
     def lead_can_prepare(self, case: Case, lead: str) -> bool:
+        """A necessary test (exhaustive, everyone else aside) that `lead` could lead the
+        whole case (S2: the conference and every session name the same lead): the lead
+        alone passes `can_prepare`, and when the case needs more than one facilitator,
+        some team with this lead (rule 2) is drawn from the co-facilitators who pass it
+        beside the lead (`prep_partners`): every member of a team that could do it would."""
+        if not self.can_prepare(case, (lead,)):
+            return False
+        team = self.options.cases[case.id].team
+        if team.required < 2:
+            return True
+        if (case.id, lead) in self._partners:
+            return bool(self._partners[case.id, lead])
+        one, pool = replace(team, leads=(lead,)), [lead]
+        for f in team.cos:  # stops at the first team found (`prep_partners` finds all)
+            if f != lead and self.can_prepare(case, (lead, f)):
+                pool.append(f)
+                if one.possible(pool):
+                    return True
+        return False
+
+    def prep_partners(self, case: Case, lead: str) -> tuple[str, ...]:
+        """The co-facilitators who pass `can_prepare` beside `lead`, when some team with
+        this lead can be drawn from them (else none; cached; assumes the lead passes)."""
+        key = (case.id, lead)
+        got = self._partners.get(key)
+        if got is None:
+            team = self.options.cases[case.id].team
+            one = replace(team, leads=(lead,))
+            pool = [f for f in team.cos if f != lead and self.can_prepare(case, (lead, f))]
+            got = tuple(pool) if one.possible([lead, *pool]) else ()
+            self._partners[key] = got
+        return got
+
+    def can_prepare(self, case: Case, members: tuple[str, ...]) -> bool:
         """A necessary test (exhaustive, the rest of the team and everyone else aside)
-        that `lead` could lead the whole case alone (S2: the conference and every
-        session name the same lead): every session has a start at which the lead is free
-        for its facilitators' window at a place within the lead's reach, in `after`
-        order on later dates (S3), each at its earliest such date (a team visit also
-        needs a whole team with this lead free and within reach); and, with a
-        conference, the lead is free at some conference start at a venue within reach
-        on or after the last of those dates plus the preparation gap."""
+        that `members` (the lead first, then maybe one co-facilitator) could do the whole
+        case together: every session has a start at which the lead (and, for a team
+        visit, every member, with a whole team free) is available for its facilitators'
+        window at a place within their reach, in `after` order on later dates (S3), each
+        at its earliest such date; and, with a conference, every member is free at some
+        conference start at a venue within everyone's reach, on or after the last of those
+        dates plus the preparation gap."""
+        lead = members[0]
         o = self.options.cases[case.id]
         clock = self.clock
-        avail = self.options.availability.facilitators[lead]
         sos = self.session_options(case)
         dates: dict[str, dt.date | None] = {}
         for sid in journey_order(case):
@@ -241,19 +288,19 @@ class JourneyPlacer:
             for pl in so.places:
                 if pl.mode == "home" and so.team_visit_home and o.team.required < 2:
                     continue
-                if not self._reach((lead,), pl):
-                    continue
                 whole = so.team_visit(pl.mode) and o.team.required > 1
-                i = 0 if floor is None else bisect.bisect_left(pl.starts, floor)
-                for st in pl.starts[i:]:
-                    if first is not None and st >= first:
-                        break
+                attending = members if whole else (lead,)
+                if not self._reach(attending, pl):
+                    continue
+                frees = [self._starts_free_for(so, pl, (f,)) for f in attending]
+                st = _first_common(frees, floor)
+                while st is not None and (first is None or st < first):
                     window = so.on_site(pl.mode, st)
-                    if avail.contains(*window) and (
-                        not whole or self._team_free(case, lead, pl, window)
-                    ):
+                    if not whole or len(members) == o.team.required:
+                        first = st  # (a pair is the whole team)
+                    elif self._team_free(case, lead, pl, window):
                         first = st
-                        break
+                    st = None if first == st else _first_common(frees, st + 1)
             if first is None:
                 return False
             dates[sid] = clock.local_date(first)
@@ -263,11 +310,10 @@ class JourneyPlacer:
         gap = self.problem.policy.preparation_gap_days
         last = max((d for d in dates.values() if d is not None), default=None)
         cut = clock.day_start(last + dt.timedelta(days=gap)) if last is not None else None
-        mine = set(o.facilitator_starts.get(lead, ()))
-        for v in o.reach.get(lead, ()):
-            starts = co.venue_starts.get(v, ())
-            i = 0 if cut is None else bisect.bisect_left(starts, cut)
-            if any(s in mine for s in starts[i:]):
+        frees = [o.facilitator_starts.get(f, ()) for f in members]
+        venues = frozenset.intersection(*(o.reach.get(f, frozenset()) for f in members))
+        for v in venues:
+            if _first_common([co.venue_starts.get(v, ()), *frees], cut) is not None:
                 return True
         return False
 
@@ -302,6 +348,8 @@ class JourneyPlacer:
         prefer_team: tuple[str, ...] = (),
         prefer_meeting: Meeting | None = None,
         only_lead: str | None = None,
+        at: dict[str, Instant] | None = None,
+        strict: bool = False,
     ) -> list[Journey]:
         """Up to `tries` whole journeys of `case` (each with a different conference
         placement or team), none of them held; `skip` skips the first candidates.
@@ -310,7 +358,10 @@ class JourneyPlacer:
         the case's first date: variants for the selection model. The case's confirmed
         journey is tried first: `prefer_meeting` as it is when it still keeps every
         rule, and `prefer_team` (lead first). `only_lead` tries teams led by that
-        facilitator alone (for cases the usual teams miss: see `prep_leads`)."""
+        facilitator alone (for cases the usual teams miss: see `prep_leads`). `at` (session
+        id, or the case id for the conference, → start) tries those starts first: the
+        conference only there, each session there before anywhere else (with `strict`,
+        only there) (`journey_relax`)."""
         if not self.eligible(case):
             return []
         pinned = pinned or {}
@@ -326,9 +377,12 @@ class JourneyPlacer:
             prefer_team,
             prefer_meeting,
             only_lead,
+            (at or {}).get(case.id),
         )
         for lead, team, meeting in teams:
-            got = self._with_team(case, order, lead, team, meeting, pinned, prefer, spread)
+            got = self._with_team(
+                case, order, lead, team, meeting, pinned, prefer, spread, at or {}, strict
+            )
             if got is None:
                 continue
             if skip > 0:
@@ -349,6 +403,7 @@ class JourneyPlacer:
         prefer_team: tuple[str, ...] = (),
         prefer_meeting: Meeting | None = None,
         only_lead: str | None = None,
+        at: Instant | None = None,
     ) -> Iterable[tuple[str, tuple[str, ...], Meeting | None]]:
         """(lead, whole team, conference meeting or None) to try, best first."""
         if (
@@ -365,6 +420,20 @@ class JourneyPlacer:
             o = self.conference_options(case)
             if only_lead is not None:
                 o = replace(o, team=replace(o.team, leads=(only_lead,)))
+            if at is not None:
+                o = replace(
+                    o,
+                    starts=tuple(x for x in o.starts if x == at),
+                    venue_starts={
+                        v: tuple(x for x in ss if x == at) for v, ss in o.venue_starts.items()
+                    },
+                )
+                prefer = frozenset(prefer_team)  # that start alone, the given team first
+                for pl in search(
+                    self.occ, case.id, order="first", k=4, options_of_case=o, prefer=prefer
+                ):
+                    yield pl.lead, pl.facilitators, pl.to_meeting(self.problem)
+                return
             if prefer_meeting is not None and self._still_fits(prefer_meeting):
                 yield prefer_meeting.lead, tuple(prefer_meeting.facilitators), prefer_meeting
             if prefer_conference is not None:
@@ -488,6 +557,8 @@ class JourneyPlacer:
         pinned: dict[str, PlanSession],
         prefer: dict[str, PlanSession],
         spread: int | None = None,
+        at: dict[str, Instant] | None = None,
+        strict: bool = False,
     ) -> Journey | None:
         """The journey with this team and conference, its sessions placed one by one
         (held in `occ` while placing, and released again), or None."""
@@ -526,6 +597,8 @@ class JourneyPlacer:
                     not_before,
                     pinned.get(sid),
                     prefer.get(sid),
+                    (at or {}).get(sid),
+                    strict,
                 )
                 if got is None:
                     return None
@@ -564,6 +637,8 @@ class JourneyPlacer:
         not_before: dt.date | None,
         pin: PlanSession | None,
         old: PlanSession | None,
+        at: Instant | None = None,
+        strict: bool = False,
     ) -> tuple[PlanSession, Engagement, int] | None:
         """The first (or cheapest) feasible start and place of one session."""
         problem = self.problem
@@ -599,14 +674,21 @@ class JourneyPlacer:
             if gap == 0:
                 hi_cut = min(hi_cut, conf_lo - dur + 1)
         checks = 0
-        for cost, pl, attending in candidates:
+        # With `at`, that start at every place first (not counted as blocked), then as usual.
+        trials = [(c, True) for c in candidates] if at is not None and pin is None else []
+        if not (strict and at is not None):
+            trials += [(c, False) for c in candidates]
+        for (cost, pl, attending), at_only in trials:
             free = self._starts_free_for(so, pl, attending)
             i = 0 if lo_cut is None else bisect.bisect_left(free, lo_cut)
             j = len(free) if hi_cut is None else bisect.bisect_left(free, hi_cut)
             window = free[i:j]
             place_checks = 0
             starts: Iterable[Instant] = window
-            if pin_start is not None:
+            if at_only and at is not None:
+                k = bisect.bisect_left(window, at)
+                starts = [at] if k < len(window) and window[k] == at else []
+            elif pin_start is not None:
                 starts = [pin_start] if pin_start in set(window) else []
             elif (
                 old is not None
@@ -633,6 +715,8 @@ class JourneyPlacer:
                     place=pl.place,
                 )
                 if not self._free(e, attending):
+                    if at_only:
+                        continue
                     place_checks += 1
                     checks += 1
                     if checks >= self.session_checks:
@@ -726,6 +810,23 @@ class JourneyPlacer:
             ):
                 cost += w.gender_preference
         return cost
+
+
+def _first_common(lists: list[tuple[Instant, ...]], lo: Instant | None) -> Instant | None:
+    """The least instant at or after `lo` in every one of the sorted `lists`, or None."""
+    if not lists or not lists[0]:
+        return None
+    at = lists[0][0] if lo is None else lo
+    while True:
+        moved = False
+        for xs in lists:
+            i = bisect.bisect_left(xs, at)
+            if i == len(xs):
+                return None
+            if xs[i] > at:
+                at, moved = xs[i], True
+        if not moved:
+            return at
 
 
 def _km(lat: float, lon: float, place: tuple[float, float]) -> float:

@@ -44,7 +44,7 @@ from scheduler.domain import (
     Unscheduled,
     Warning_,
 )
-from scheduler.engine import journey_bounds, rules
+from scheduler.engine import journey_bounds, journey_relax, rules
 from scheduler.engine.journey_placement import Journey, JourneyPlacer, Order
 from scheduler.engine.objective import DROP
 from scheduler.engine.occupancy import Occupancy
@@ -64,6 +64,8 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("best", 2, 14),
 )
 BOUND_SECONDS = 10.0  # at most, for level 3's floors (cases not reached count as 0)
+RELAX_SECONDS = 8.0  # at most, for the relaxations of scarce cases (`journey_relax`)
+GUIDE_TRIES = 4  # solutions of one relaxation tried as guides
 # More of them, for a second selection when the first leaves time over.
 MORE_VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("best", 10, None),
@@ -548,9 +550,7 @@ def repair(
                 _release(occ, j)
             placed: list[Journey] = []
             for c in [case, *(problem.case_by_id[k] for k in out)]:
-                got = _place_case(placer, ex, c, "best", 2, released)
-                got = got or _place_case(placer, ex, c, "first", 1, released)
-                got = got or by_lead(placer, ex, c, released, deadline, want=1)
+                got = _place_again(placer, ex, c, released, deadline)
                 if got:
                     chosen[c.id] = got[0]
                     placed.append(got[0])
@@ -568,6 +568,113 @@ def repair(
                 chosen[k] = j
                 _hold(occ, j)
     return chosen
+
+
+def _place_again(  # type: ignore[no-untyped-def]
+    placer: JourneyPlacer, ex: Existing, case, released: dict[str, str], deadline: float
+) -> list[Journey]:
+    """A journey of a case taken out to make room, wherever it fits now (or none)."""
+    got = _place_case(placer, ex, case, "best", 2, released)
+    got = got or _place_case(placer, ex, case, "first", 1, released)
+    return got or by_lead(placer, ex, case, released, deadline, want=1)
+
+
+def relaxed_groups(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    seconds: float,
+    workers: int,
+) -> list[journey_relax.Relaxed]:
+    """The relaxation (`journey_relax`) of each group of scarce cases holding a case the
+    plan leaves out although it passes the tests of being scheduled alone."""
+    deadline = time.monotonic() + seconds
+    placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+    cases = journey_bounds.possible(problem, placer)
+    want = {c.id for c in cases if c.id not in chosen}
+    if not want:
+        return []
+    groups = journey_relax.scarce_groups(placer, cases, want, deadline)
+    out = []
+    for n, group in enumerate(groups):
+        left = deadline - time.monotonic()
+        if left <= 0.1:
+            break
+        out.append(journey_relax.relax(placer, group, left / (len(groups) - n), workers))
+    return out
+
+
+def guided(
+    problem: Problem,
+    options: Options,
+    ex: Existing,
+    chosen: dict[str, Journey],
+    groups: list[journey_relax.Relaxed],
+    deadline: float,
+    workers: int = 1,
+) -> dict[str, Journey]:
+    """The relaxation as a guide: for each group whose relaxed solution schedules more
+    of its priority than the plan, its journeys are placed at the solution's starts and
+    teams among the kept pins alone (`_realise`); the group's own journeys in the plan
+    and those the new ones clash with are taken out, the new ones put in, and the others
+    placed again wherever they fit (or left out); kept only when the plan's objective
+    improves. A solution the placer cannot follow (the relaxation leaves rooms out, for
+    one) is tried again with other solutions of the relaxation (`GUIDE_TRIES`)."""
+    fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
+    released: dict[str, str] = {}
+    order = order_key(problem, ex)
+    prio = {c.id: c.priority for c in problem.cases}
+    alone = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+    for first in groups:
+        r = first
+        for attempt in range(GUIDE_TRIES):
+            if time.monotonic() > deadline:
+                return chosen
+            if attempt:  # another solution of the same relaxation
+                cases = [problem.case_by_id[c] for c in first.cases]
+                left = min(RELAX_SECONDS, deadline - time.monotonic())
+                r = journey_relax.relax(alone, cases, left / 2, workers, seed=attempt)
+            if sum(prio[c] for c in r.teams) <= sum(prio[c] for c in r.cases if c in chosen):
+                break
+            test = _placer_holding(
+                options, ex, (chosen[c] for c in r.cases if c in fixed and c in chosen)
+            )
+            new = _realise(problem, test, r, fixed)
+            out = [
+                k for k, j in chosen.items() if k not in fixed and (k in new or _clashes(test, j))
+            ]
+            trial = {k: j for k, j in chosen.items() if k not in out} | new
+            placer = _placer_holding(options, ex, trial.values())
+            for case in sorted((problem.case_by_id[k] for k in out if k not in new), key=order):
+                got = _place_again(placer, ex, case, released, deadline)
+                if got:
+                    trial[case.id] = got[0]
+                    _hold(placer.occ, got[0])
+            if _key(plan_values(problem, ex, trial)) < _key(plan_values(problem, ex, chosen)):
+                chosen = trial
+                break
+    return chosen
+
+
+def _realise(
+    problem: Problem, test: JourneyPlacer, r: journey_relax.Relaxed, fixed: set[str]
+) -> dict[str, Journey]:
+    """The relaxed solution's journeys, held in `test` one by one: each exactly at its
+    starts and team first, then those that failed near them."""
+    new: dict[str, Journey] = {}
+    for strict in (True, False):
+        for cid, team in r.teams.items():
+            if cid in fixed or cid in new:
+                continue
+            case = problem.case_by_id[cid]
+            got = test.place(
+                case, "first", only_lead=team[0], at=r.at, strict=strict, prefer_team=team, tries=1
+            )
+            if got:
+                new[cid] = got[0]
+                _hold(test.occ, got[0])
+    return new
 
 
 # --------------------------------------------------------------------------- reasons
@@ -724,6 +831,14 @@ def plan_journeys(
             if _key(plan_values(problem, ex, repaired)) >= _key(plan_values(problem, ex, chosen)):
                 break
             chosen, proven = repaired, False
+    # Scarce cases left out: a relaxation of their group, its bound and its guide.
+    groups = relaxed_groups(problem, options, ex, chosen, min(RELAX_SECONDS, reserve), workers)
+    if groups:
+        if progress:
+            progress(0.885, "placing scarce cases as a relaxation fits them")
+        moved = guided(problem, options, ex, chosen, groups, t0 + time_limit, workers)
+        if _key(plan_values(problem, ex, moved)) < _key(plan_values(problem, ex, chosen)):
+            chosen, proven = moved, False
     if time.monotonic() - t0 < 0.5 * time_limit and cands:
         # Time left: a second selection over more journeys of every case, from the plan.
         if progress:
@@ -742,7 +857,8 @@ def plan_journeys(
                 chosen, proven = got, again
     if progress:
         progress(0.9, "reasons")
-    return build_plan(problem, options, ex, chosen, released_sessions, t0, proven)
+    lost = sum(r.lost for r in groups)
+    return build_plan(problem, options, ex, chosen, released_sessions, t0, proven, lost)
 
 
 def build_plan(
@@ -753,7 +869,10 @@ def build_plan(
     released_sessions: dict[str, str],
     t0: float,
     proven: bool,
+    lost: int = 0,
 ) -> Plan:
+    """The plan of the chosen journeys, its reasons and its bounds; `lost` is priority
+    that no valid plan schedules by a relaxation of scarce cases (`journey_relax`)."""
     meetings: list[Meeting] = []
     sessions: list[PlanSession] = []
     for cid, j in chosen.items():
@@ -789,7 +908,13 @@ def build_plan(
     # Proven on the problem itself, not on the candidates (see `journey_bounds`).
     confirmed = {c.id: disruption_of(ex, c.id, None) for c in problem.cases}
     raw = journey_bounds.bounds(
-        problem, placer, confirmed, gone(problem, ex), value, time.monotonic() + BOUND_SECONDS
+        problem,
+        placer,
+        confirmed,
+        gone(problem, ex),
+        value,
+        time.monotonic() + BOUND_SECONDS,
+        lost,
     )
     bound = Objective(  # a valid plan is never beaten; kept so if a bound were ever wrong
         disruption=min(raw.disruption, value.disruption),

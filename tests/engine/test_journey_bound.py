@@ -1,8 +1,9 @@
 """Level 2's bound for journeys is sound: no valid plan schedules more priority.
 
 The bound counts a case only when exhaustive necessary tests say it could be scheduled
-alone; among them, that some one lead could lead it all (`lead_can_prepare`). So the
-lead of every case any valid plan schedules must pass that test, and the bound must
+alone; among them, that some one lead could lead it all with a team whose every member
+passes beside it (`lead_can_prepare`, `prep_partners`). So the lead and team of every
+case any valid plan schedules must pass those tests, and the bound must
 be at least the priority of every valid plan (here: the engine's, checked valid by the
 independent checker first), on the spec's example and on generated problems.
 """
@@ -42,6 +43,12 @@ def check_sound(problem: Problem, plan: Plan) -> Objective:
         assert placer.lead_can_prepare(case, lead), (case_id, lead)
         assert placer.some_lead_can_prepare(case), case_id
         assert lead in placer.prep_leads(case)
+        assert placer.few_leads(case, len(placer.prep_leads(case)))
+    for m in plan.meetings:  # every member of a valid team passes beside its lead
+        if len(m.facilitators) > 1:
+            case = problem.case_by_id[m.case]
+            assert placer.can_prepare(case, (m.lead,))
+            assert set(m.co_facilitators) <= set(placer.prep_partners(case, m.lead)), m.case
     assert priority_bound(problem, options, placer) >= plan.objective.scheduled_priority
     # Levels 1 and 3, as the engine computes them (before it keeps them at most the
     # plan's): never above this valid plan's.
