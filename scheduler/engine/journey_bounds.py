@@ -129,13 +129,15 @@ def bounds(
     value: Objective,
     deadline: float,
     lost: int = 0,
+    cases: list[Case] | None = None,
 ) -> Objective:
     """The three levels' proven bounds. `confirmed` is each case's disruption if it is
     not scheduled (its confirmed conference and sessions all dropped), `gone` the
     disruption of cases no longer in the problem, `value` the plan's objective (level 2
     is never below it; levels 1 and 3 are never above a valid plan's, as tests check);
-    `lost` the priority of possible cases no valid plan schedules (`journey_relax`)."""
-    cases = possible(problem, placer)
+    `lost` the priority of possible cases no valid plan schedules (`journey_relax`);
+    `cases` the possible ones when already found by this placer."""
+    cases = possible(problem, placer) if cases is None else cases
     ids = {c.id for c in cases}
     disruption = gone + sum(d for cid, d in confirmed.items() if cid not in ids)
     priority = max(sum(c.priority for c in cases) - lost, value.scheduled_priority)

@@ -235,7 +235,8 @@ class JourneyPlacer:
         alone passes `can_prepare`, and when the case needs more than one facilitator,
         some team with this lead (rule 2) is drawn from the co-facilitators who pass it
         beside the lead (`prep_partners`): every member of a team that could do it would."""
-        if not self.can_prepare(case, (lead,)):
+        free: dict[tuple[str, int], tuple[Instant, ...]] = {}  # the lead's, for this case
+        if not self.can_prepare(case, (lead,), free):
             return False
         team = self.options.cases[case.id].team
         if team.required < 2:
@@ -244,7 +245,7 @@ class JourneyPlacer:
             return bool(self._partners[case.id, lead])
         one, pool = replace(team, leads=(lead,)), [lead]
         for f in team.cos:  # stops at the first team found (`prep_partners` finds all)
-            if f != lead and self.can_prepare(case, (lead, f)):
+            if f != lead and self.can_prepare(case, (lead, f), free):
                 pool.append(f)
                 if one.possible(pool):
                     return True
@@ -258,12 +259,18 @@ class JourneyPlacer:
         if got is None:
             team = self.options.cases[case.id].team
             one = replace(team, leads=(lead,))
-            pool = [f for f in team.cos if f != lead and self.can_prepare(case, (lead, f))]
+            free: dict[tuple[str, int], tuple[Instant, ...]] = {}
+            pool = [f for f in team.cos if f != lead and self.can_prepare(case, (lead, f), free)]
             got = tuple(pool) if one.possible([lead, *pool]) else ()
             self._partners[key] = got
         return got
 
-    def can_prepare(self, case: Case, members: tuple[str, ...]) -> bool:
+    def can_prepare(
+        self,
+        case: Case,
+        members: tuple[str, ...],
+        lead_free: dict[tuple[str, int], tuple[Instant, ...]] | None = None,
+    ) -> bool:
         """A necessary test (exhaustive, the rest of the team and everyone else aside)
         that `members` (the lead first, then maybe one co-facilitator) could do the whole
         case together: every session has a start at which the lead (and, for a team
@@ -271,10 +278,14 @@ class JourneyPlacer:
         window at a place within their reach, in `after` order on later dates (S3), each
         at its earliest such date; and, with a conference, every member is free at some
         conference start at a venue within everyone's reach, on or after the last of those
-        dates plus the preparation gap."""
+        dates plus the preparation gap. `lead_free` keeps the lead's free starts per
+        (session, place) between calls for one case and lead (nothing is kept otherwise:
+        every lead and co-facilitator of every case would be too much to hold)."""
         lead = members[0]
         o = self.options.cases[case.id]
         clock = self.clock
+        avail = self.options.availability.facilitators
+        lead_free = {} if lead_free is None else lead_free
         sos = self.session_options(case)
         dates: dict[str, dt.date | None] = {}
         for sid in journey_order(case):
@@ -292,15 +303,24 @@ class JourneyPlacer:
                 attending = members if whole else (lead,)
                 if not self._reach(attending, pl):
                     continue
-                frees = [self._starts_free_for(so, pl, (f,)) for f in attending]
-                st = _first_common(frees, floor)
-                while st is not None and (first is None or st < first):
+                key = (sid, id(pl))
+                free = lead_free.get(key)
+                if free is None:
+                    m = 0 if pl.mode == "video" else so.margin
+                    dur = so.session.duration_minutes
+                    free = lead_free[key] = fitting(pl.starts, -m, dur + m, avail[lead])
+                i = 0 if floor is None else bisect.bisect_left(free, floor)
+                for st in free[i:]:
+                    if first is not None and st >= first:
+                        break
                     window = so.on_site(pl.mode, st)
-                    if not whole or len(members) == o.team.required:
-                        first = st  # (a pair is the whole team)
-                    elif self._team_free(case, lead, pl, window):
-                        first = st
-                    st = None if first == st else _first_common(frees, st + 1)
+                    if not all(avail[f].contains(*window) for f in attending[1:]):
+                        continue
+                    short = whole and len(members) < o.team.required  # the rest must exist
+                    if short and not self._team_free(case, lead, pl, window):
+                        continue
+                    first = st
+                    break
             if first is None:
                 return False
             dates[sid] = clock.local_date(first)

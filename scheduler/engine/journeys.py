@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.domain import (
+    Case,
     Meeting,
     Objective,
     Plan,
@@ -570,8 +571,8 @@ def repair(
     return chosen
 
 
-def _place_again(  # type: ignore[no-untyped-def]
-    placer: JourneyPlacer, ex: Existing, case, released: dict[str, str], deadline: float
+def _place_again(
+    placer: JourneyPlacer, ex: Existing, case: Case, released: dict[str, str], deadline: float
 ) -> list[Journey]:
     """A journey of a case taken out to make room, wherever it fits now (or none)."""
     got = _place_case(placer, ex, case, "best", 2, released)
@@ -581,17 +582,21 @@ def _place_again(  # type: ignore[no-untyped-def]
 
 def relaxed_groups(
     problem: Problem,
-    options: Options,
     ex: Existing,
     chosen: dict[str, Journey],
+    placer: JourneyPlacer,
+    cases: list[Case],
     seconds: float,
     workers: int,
 ) -> list[journey_relax.Relaxed]:
     """The relaxation (`journey_relax`) of each group of scarce cases holding a case the
-    plan leaves out although it passes the tests of being scheduled alone."""
+    plan leaves out although it passes the tests of being scheduled alone (`cases`, the
+    possible ones, by `placer` on the kept pins alone). Cases with a kept pin stay out
+    of the groups (a held session may lie before the horizon; leaving a case out keeps
+    the bound sound)."""
     deadline = time.monotonic() + seconds
-    placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
-    cases = journey_bounds.possible(problem, placer)
+    pinned = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
+    cases = [c for c in cases if c.id not in pinned]
     want = {c.id for c in cases if c.id not in chosen}
     if not want:
         return []
@@ -832,7 +837,10 @@ def plan_journeys(
                 break
             chosen, proven = repaired, False
     # Scarce cases left out: a relaxation of their group, its bound and its guide.
-    groups = relaxed_groups(problem, options, ex, chosen, min(RELAX_SECONDS, reserve), workers)
+    alone = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))  # for the bounds
+    cases = journey_bounds.possible(problem, alone)
+    seconds = min(RELAX_SECONDS, reserve)
+    groups = relaxed_groups(problem, ex, chosen, alone, cases, seconds, workers)
     if groups:
         if progress:
             progress(0.885, "placing scarce cases as a relaxation fits them")
@@ -858,7 +866,9 @@ def plan_journeys(
     if progress:
         progress(0.9, "reasons")
     lost = sum(r.lost for r in groups)
-    return build_plan(problem, options, ex, chosen, released_sessions, t0, proven, lost)
+    return build_plan(
+        problem, options, ex, chosen, released_sessions, t0, proven, lost, (alone, cases)
+    )
 
 
 def build_plan(
@@ -870,9 +880,11 @@ def build_plan(
     t0: float,
     proven: bool,
     lost: int = 0,
+    possible: tuple[JourneyPlacer, list[Case]] | None = None,
 ) -> Plan:
     """The plan of the chosen journeys, its reasons and its bounds; `lost` is priority
-    that no valid plan schedules by a relaxation of scarce cases (`journey_relax`)."""
+    that no valid plan schedules by a relaxation of scarce cases (`journey_relax`),
+    `possible` the placer on the kept pins alone and the cases it found possible."""
     meetings: list[Meeting] = []
     sessions: list[PlanSession] = []
     for cid, j in chosen.items():
@@ -904,7 +916,11 @@ def build_plan(
     conferences = [j.meeting for j in chosen.values() if j.meeting is not None]
     reasons = journey_reasons(problem, options, ex, conferences, missing) if missing else {}
     value = plan_values(problem, ex, chosen)
-    placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+    if possible is None:
+        placer = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
+        cases = journey_bounds.possible(problem, placer)
+    else:
+        placer, cases = possible
     # Proven on the problem itself, not on the candidates (see `journey_bounds`).
     confirmed = {c.id: disruption_of(ex, c.id, None) for c in problem.cases}
     raw = journey_bounds.bounds(
@@ -915,6 +931,7 @@ def build_plan(
         value,
         time.monotonic() + BOUND_SECONDS,
         lost,
+        cases,
     )
     bound = Objective(  # a valid plan is never beaten; kept so if a bound were ever wrong
         disruption=min(raw.disruption, value.disruption),
