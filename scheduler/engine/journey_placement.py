@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Literal
 
+from scheduler.availability import Stretches
 from scheduler.domain import Case, Meeting, PlanSession, Window
 from scheduler.engine.objective import meeting_soft_cost
 from scheduler.engine.occupancy import Engagement, Occupancy
@@ -306,9 +307,7 @@ class JourneyPlacer:
                 key = (sid, id(pl))
                 free = lead_free.get(key)
                 if free is None:
-                    m = 0 if pl.mode == "video" else so.margin
-                    dur = so.session.duration_minutes
-                    free = lead_free[key] = fitting(pl.starts, -m, dur + m, avail[lead])
+                    free = lead_free[key] = free_starts(so, pl, avail[lead])
                 i = 0 if floor is None else bisect.bisect_left(free, floor)
                 for st in free[i:]:
                     if first is not None and st >= first:
@@ -368,7 +367,7 @@ class JourneyPlacer:
         prefer_team: tuple[str, ...] = (),
         prefer_meeting: Meeting | None = None,
         only_lead: str | None = None,
-        at: dict[str, Instant] | None = None,
+        at: dict[tuple[str, str], Instant] | None = None,
         strict: bool = False,
     ) -> list[Journey]:
         """Up to `tries` whole journeys of `case` (each with a different conference
@@ -378,8 +377,8 @@ class JourneyPlacer:
         the case's first date: variants for the selection model. The case's confirmed
         journey is tried first: `prefer_meeting` as it is when it still keeps every
         rule, and `prefer_team` (lead first). `only_lead` tries teams led by that
-        facilitator alone (for cases the usual teams miss: see `prep_leads`). `at` (session
-        id, or the case id for the conference, → start) tries those starts first: the
+        facilitator alone (for cases the usual teams miss: see `prep_leads`). `at` (("session",
+        id) or ("conference", case id) → start) tries those starts first: the
         conference only there, each session there before anywhere else (with `strict`,
         only there) (`journey_relax`)."""
         if not self.eligible(case):
@@ -397,7 +396,7 @@ class JourneyPlacer:
             prefer_team,
             prefer_meeting,
             only_lead,
-            (at or {}).get(case.id),
+            (at or {}).get(("conference", case.id)),
         )
         for lead, team, meeting in teams:
             got = self._with_team(
@@ -577,7 +576,7 @@ class JourneyPlacer:
         pinned: dict[str, PlanSession],
         prefer: dict[str, PlanSession],
         spread: int | None = None,
-        at: dict[str, Instant] | None = None,
+        at: dict[tuple[str, str], Instant] | None = None,
         strict: bool = False,
     ) -> Journey | None:
         """The journey with this team and conference, its sessions placed one by one
@@ -617,7 +616,7 @@ class JourneyPlacer:
                     not_before,
                     pinned.get(sid),
                     prefer.get(sid),
-                    (at or {}).get(sid),
+                    (at or {}).get(("session", sid)),
                     strict,
                 )
                 if got is None:
@@ -830,6 +829,13 @@ class JourneyPlacer:
             ):
                 cost += w.gender_preference
         return cost
+
+
+def free_starts(so: SessionOptions, pl: SessionPlace, avail: Stretches) -> tuple[Instant, ...]:
+    """The place's starts at which someone with availability `avail` is free for the
+    facilitators' window of the session there (S3)."""
+    m = 0 if pl.mode == "video" else so.margin
+    return fitting(pl.starts, -m, so.session.duration_minutes + m, avail)
 
 
 def _first_common(lists: list[tuple[Instant, ...]], lo: Instant | None) -> Instant | None:

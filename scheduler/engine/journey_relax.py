@@ -39,8 +39,9 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Case
-from scheduler.engine.journey_placement import JourneyPlacer, journey_order
+from scheduler.engine.journey_placement import JourneyPlacer, free_starts, journey_order
 from scheduler.engine.occupancy import Travel
+from scheduler.engine.session_options import SessionPlace
 from scheduler.timeutil import Instant
 
 SCARCE_LEADS = 3  # a case with at most this many possible leads is scarce
@@ -52,14 +53,14 @@ MODES = ("video", "home", "venue")
 @dataclass(frozen=True)
 class Relaxed:
     """One group's relaxation: its cases, their total priority, the proven most of it
-    any valid plan schedules, and the model's best solution (case → team; session id,
-    or case id for the conference, → start)."""
+    any valid plan schedules, and the model's best solution (case → team; each
+    conference and session → start, keyed by kind and id: ids may repeat across kinds)."""
 
     cases: tuple[str, ...]
     priority: int
     bound: int
     teams: dict[str, tuple[str, ...]]
-    at: dict[str, Instant]
+    at: dict[tuple[str, str], Instant]  # ("conference", case id) or ("session", id)
 
     @property
     def lost(self) -> int:
@@ -159,7 +160,7 @@ class _Model:
         self.cp = cp_model.CpModel()
         self.x: dict[str, cp_model.IntVar] = {}
         self.team: dict[str, dict[tuple[str, ...], cp_model.IntVar]] = {}
-        self.starts: dict[str, cp_model.IntVar] = {}  # session id or case id → start
+        self.starts: dict[tuple[str, str], cp_model.IntVar] = {}  # (kind, id) → start
         self.spots: dict[str, list[_Spot]] = defaultdict(list)
         self.in_week: dict[str, dict[tuple[int, int], list[cp_model.IntVar]]] = defaultdict(
             lambda: defaultdict(list)
@@ -168,7 +169,7 @@ class _Model:
             lambda: defaultdict(list)
         )
         self._day_starts: dict[dt.date, Instant] = {}
-        self._first: dict[str, dt.date] = {}  # per start variable, its date 0
+        self._first: dict[tuple[str, str], dt.date] = {}  # per start variable, its date 0
         self.cases: list[Case] = []
 
     def _day_start(self, d: dt.date) -> Instant:
@@ -177,8 +178,11 @@ class _Model:
             got = self._day_starts[d] = self.clock.day_start(d)
         return got
 
-    def _date_of(self, name: str, s: cp_model.IntVar, starts: list[Instant]) -> cp_model.IntVar:
+    def _date_of(
+        self, key: tuple[str, str], s: cp_model.IntVar, starts: list[Instant]
+    ) -> cp_model.IntVar:
         """A variable for the local date of start `s` (days after the first of `starts`)."""
+        name = "/".join(key)
         clock, cp = self.clock, self.cp
         days = sorted({clock.local_date(t) for t in starts})
         first = days[0]
@@ -194,7 +198,7 @@ class _Model:
         cp.add_element(nxt, table, hi)
         cp.add(s >= lo)
         cp.add(s < hi)
-        self._first[name] = first
+        self._first[key] = first
         return d
 
     def add_case(self, case: Case) -> None:
@@ -218,7 +222,7 @@ class _Model:
                 cp.add(x == 0)
                 return
             s, d = got
-            first = self._first[sid]
+            first = self._first["session", sid]
             dates[sid] = (d, first)
             after = placer.session_options(case)[sid].session.after
             if after in dates:
@@ -270,7 +274,8 @@ class _Model:
         every = sorted({s for d in doms.values() for s in d})
         if not every:
             return None
-        s = self.starts[case.id] = cp.new_int_var_from_domain(
+        key = ("conference", case.id)
+        s = self.starts[key] = cp.new_int_var_from_domain(
             cp_model.Domain.from_values(every), f"{case.id}.conf"
         )
         for team, dom in doms.items():
@@ -278,11 +283,11 @@ class _Model:
                 cp.add_linear_expression_in_domain(
                     s, cp_model.Domain.from_values(dom)
                 ).only_enforce_if(t[team])
-        d = self._date_of(case.id, s, every)
+        d = self._date_of(key, s, every)
         policy = self.problem.policy
         before, after = policy.facilitator_before_minutes, policy.facilitator_after_minutes
         size = before + case.duration_minutes + after
-        first = self._first[case.id]
+        first = self._first[key]
         days = sorted({clock.local_date(x) for x in every})
         for f in facs:
             lit = self._present(t, teams, f)
@@ -314,6 +319,15 @@ class _Model:
         required = self.options.cases[case.id].team.required
         doms: dict[tuple[tuple[str, ...], str], list[Instant]] = {}
         whole_always: dict[tuple[str, ...], bool] = {}
+        avail = self.options.availability.facilitators
+        kept: dict[tuple[int, str], tuple[Instant, ...]] = {}  # for this session only
+
+        def free_of(pl: SessionPlace, f: str) -> tuple[Instant, ...]:
+            got = kept.get((id(pl), f))
+            if got is None:
+                got = kept[id(pl), f] = free_starts(so, pl, avail[f])
+            return got
+
         for team in teams:
             always = True
             for mode in MODES:
@@ -328,9 +342,9 @@ class _Model:
                     always = always and whole
                     if not placer._reach(attending, pl):
                         continue
-                    free = set(placer._starts_free_for(so, pl, attending[:1]))
+                    free = set(free_of(pl, attending[0]))
                     for f in attending[1:]:
-                        free &= set(placer._starts_free_for(so, pl, (f,)))
+                        free &= set(free_of(pl, f))
                     got |= free
                 doms[team, mode] = sorted(got)
             whole_always[team] = always
@@ -339,7 +353,8 @@ class _Model:
         every = sorted({s for d in doms.values() for s in d})
         if not every:
             return None
-        s = self.starts[sid] = cp.new_int_var_from_domain(cp_model.Domain.from_values(every), sid)
+        key = ("session", sid)
+        s = self.starts[key] = cp.new_int_var_from_domain(cp_model.Domain.from_values(every), sid)
         mode_of = {mode: cp.new_bool_var(f"{sid}.{mode}") for mode in MODES}
         cp.add_exactly_one(mode_of.values())
         for team in teams:
@@ -350,14 +365,14 @@ class _Model:
                     ).only_enforce_if([t[team], lit])
                 else:
                     cp.add_bool_or([t[team].Not(), lit.Not()])
-        d = self._date_of(sid, s, every)
+        d = self._date_of(key, s, every)
         dur, margin = so.session.duration_minutes, so.margin
         video = mode_of["video"]
         where = tuple(
             (mode_of[mode], frozenset(pl.place for pl in so.places if pl.mode == mode and pl.place))
             for mode in ("home", "venue")
         )
-        first = self._first[sid].toordinal()
+        first = self._first[key].toordinal()
         for f in facs:
             who = [team for team in teams if team[0] == f or (whole_always[team] and f in team)]
             if not who:
@@ -372,7 +387,7 @@ class _Model:
             iv = cp.new_optional_interval_var(lo, size, hi, lit, "")
             self.spots[f].append(_Spot(iv, lo, hi, lit, d, first, where))
             if self.problem.facilitator_by_id[f].max_sessions_per_week is not None:
-                self._count_weeks(f, d, self._first[sid], every, lit)
+                self._count_weeks(f, d, self._first[key], every, lit)
         return s, d
 
     def _count_weeks(
@@ -465,6 +480,6 @@ class _Model:
                 cp.add(a.hi + minutes <= b.lo).only_enforce_if([*when, a_first])
                 cp.add(b.hi + minutes <= a.lo).only_enforce_if([*when, a_first.Not()])
 
-    def _case_of(self, key: str) -> str:
-        by_session = self.problem.case_of_session
-        return by_session[key].id if key in by_session else key
+    def _case_of(self, key: tuple[str, str]) -> str:
+        kind, name = key
+        return name if kind == "conference" else self.problem.case_of_session[name].id

@@ -616,6 +616,7 @@ def guided(
     ex: Existing,
     chosen: dict[str, Journey],
     groups: list[journey_relax.Relaxed],
+    alone: JourneyPlacer,
     deadline: float,
     workers: int = 1,
 ) -> dict[str, Journey]:
@@ -625,12 +626,12 @@ def guided(
     and those the new ones clash with are taken out, the new ones put in, and the others
     placed again wherever they fit (or left out); kept only when the plan's objective
     improves. A solution the placer cannot follow (the relaxation leaves rooms out, for
-    one) is tried again with other solutions of the relaxation (`GUIDE_TRIES`)."""
+    one) is tried again with other solutions of the relaxation (`GUIDE_TRIES`), by
+    `alone` (the placer on the kept pins alone that built it)."""
     fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
     released: dict[str, str] = {}
     order = order_key(problem, ex)
     prio = {c.id: c.priority for c in problem.cases}
-    alone = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))
     for first in groups:
         r = first
         for attempt in range(GUIDE_TRIES):
@@ -839,12 +840,13 @@ def plan_journeys(
     # Scarce cases left out: a relaxation of their group, its bound and its guide.
     alone = JourneyPlacer(options, Occupancy(options, ex.kept_meetings))  # for the bounds
     cases = journey_bounds.possible(problem, alone)
-    seconds = min(RELAX_SECONDS, reserve)
+    seconds = min(RELAX_SECONDS, 0.25 * reserve)
     groups = relaxed_groups(problem, ex, chosen, alone, cases, seconds, workers)
     if groups:
         if progress:
             progress(0.885, "placing scarce cases as a relaxation fits them")
-        moved = guided(problem, options, ex, chosen, groups, t0 + time_limit, workers)
+        until = t0 + time_limit - 0.5 * reserve
+        moved = guided(problem, options, ex, chosen, groups, alone, until, workers)
         if _key(plan_values(problem, ex, moved)) < _key(plan_values(problem, ex, chosen)):
             chosen, proven = moved, False
     if time.monotonic() - t0 < 0.5 * time_limit and cands:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from scheduler.domain import Plan, Problem
@@ -66,10 +67,10 @@ def assert_plan_solves_the_relaxation(p: Problem, plan: Plan) -> None:
             model.cp.add_bool_or([model.team[cid][t] for t in fits])
         for m in plan.meetings:
             if m.case in model.x:
-                model.cp.add(model.starts[m.case] == clock.instant(m.start))
+                model.cp.add(model.starts["conference", m.case] == clock.instant(m.start))
         for row in plan.sessions:
             if row.case in model.x:
-                model.cp.add(model.starts[row.session] == clock.instant(row.start))
+                model.cp.add(model.starts["session", row.session] == clock.instant(row.start))
         got = model.solve(10, 1)
         want = {cid for cid in model.x if cid in scheduled}
         assert set(got.teams) == want, (group, want, got)
@@ -94,21 +95,25 @@ def test_property_every_engine_plan_solves_the_relaxation(doc: dict) -> None:
     assert_plan_solves_the_relaxation(p, solve(p, time_limit=2, workers=1))
 
 
-def one_free_morning() -> Problem:
+def one_free_morning(swap_ids: bool = False) -> Problem:
     # F1 alone leads; free Monday and Wednesday 09:00-12:00. Each case: a video session
     # (Monday holds both) and a conference, whose window [s - 45, e + 30) takes the whole
     # Wednesday morning: only one conference fits, though each case fits alone.
     hours = {"weekly": [{"days": ["mon", "wed"], "from": "09:00", "to": "12:00"}]}
     session = {"modes": ["video"], "duration_minutes": 60}
+    # With `swap_ids`, each case's session is named like the other case (ids may repeat
+    # across kinds).
+    name = {"C1": "C2", "C2": "C1"} if swap_ids else {"C1": "C1-S", "C2": "C2-S"}
     cases = [
-        case(cid, priority=prio, sessions=[{"id": f"{cid}-S", "party": f"{cid}V", **session}])
+        case(cid, priority=prio, sessions=[{"id": name[cid], "party": f"{cid}V", **session}])
         for cid, prio in (("C1", 3), ("C2", 2))
     ]
     return problem([facilitator("F1", availability=hours)], [venue("V1")], cases)
 
 
-def test_two_cases_sharing_one_free_morning_count_once() -> None:
-    p = one_free_morning()
+@pytest.mark.parametrize("swap_ids", [False, True])
+def test_two_cases_sharing_one_free_morning_count_once(swap_ids: bool) -> None:
+    p = one_free_morning(swap_ids)
     placer = placer_of(p)
     assert [c.id for c in possible(p, placer)] == ["C1", "C2"]  # each passes alone
     (group,) = journey_relax.scarce_groups(placer, p.cases, {"C1", "C2"}, float("inf"))
