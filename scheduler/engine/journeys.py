@@ -66,7 +66,8 @@ VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
 )
 BOUND_SECONDS = 10.0  # at most, for level 3's floors (cases not reached count as 0)
 RELAX_SECONDS = 8.0  # at most, for the relaxations of scarce cases (`journey_relax`)
-GUIDE_TRIES = 4  # solutions of one relaxation tried as guides
+GUIDE_TRIES = 4  # solutions of one relaxation tried as guides (while one is not followed)
+GUIDE_SECONDS = 2.0  # at most, for each further solution
 # More of them, for a second selection when the first leaves time over.
 MORE_VARIANTS: tuple[tuple[Order, int, int | None], ...] = (
     ("best", 10, None),
@@ -625,8 +626,8 @@ def guided(
     teams among the kept pins alone (`_realise`); the group's own journeys in the plan
     and those the new ones clash with are taken out, the new ones put in, and the others
     placed again wherever they fit (or left out); kept only when the plan's objective
-    improves. A solution the placer cannot follow (the relaxation leaves rooms out, for
-    one) is tried again with other solutions of the relaxation (`GUIDE_TRIES`), by
+    improves. When the placer cannot follow a solution (the relaxation leaves rooms out,
+    for one), other solutions of the relaxation are tried (`GUIDE_TRIES`), by
     `alone` (the placer on the kept pins alone that built it)."""
     fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
     released: dict[str, str] = {}
@@ -639,8 +640,8 @@ def guided(
                 return chosen
             if attempt:  # another solution of the same relaxation
                 cases = [problem.case_by_id[c] for c in first.cases]
-                left = min(RELAX_SECONDS, deadline - time.monotonic())
-                r = journey_relax.relax(alone, cases, left / 2, workers, seed=attempt)
+                left = min(GUIDE_SECONDS, (deadline - time.monotonic()) / 2)
+                r = journey_relax.relax(alone, cases, left, workers, seed=attempt)
             if sum(prio[c] for c in r.teams) <= sum(prio[c] for c in r.cases if c in chosen):
                 break
             test = _placer_holding(
@@ -660,6 +661,8 @@ def guided(
             if _key(plan_values(problem, ex, trial)) < _key(plan_values(problem, ex, chosen)):
                 chosen = trial
                 break
+            if set(new) >= set(r.teams) - fixed:
+                break  # followed, and still no better: another solution would do no more
     return chosen
 
 
