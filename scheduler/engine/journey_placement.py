@@ -205,24 +205,29 @@ class JourneyPlacer:
         """The leads of the case that pass `lead_can_prepare`, cheapest first (cached)."""
         got = self._prep_leads.get(case.id)
         if got is None:
-            o = self.options.cases[case.id]
-            index = {f.id: i for i, f in enumerate(self.problem.facilitators)}
-            leads = [f for f in o.team.leads if self.lead_can_prepare(case, f)]
-            got = tuple(sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f])))
-            self._prep_leads[case.id] = got
+            leads = self.options.cases[case.id].team.leads
+            got = self._keep_leads(case, [f for f in leads if self.lead_can_prepare(case, f)])
         return got
 
     def few_leads(self, case: Case, k: int) -> bool:
-        """Whether at most `k` leads of the case pass `lead_can_prepare` (stops at k + 1)."""
+        """Whether at most `k` leads of the case pass `lead_can_prepare` (stops at k + 1;
+        when it does not stop, it has found them all: `prep_leads` keeps them)."""
         if case.id in self._prep_leads:
             return len(self._prep_leads[case.id]) <= k
-        n = 0
+        found = []
         for f in self.options.cases[case.id].team.leads:
             if self.lead_can_prepare(case, f):
-                n += 1
-                if n > k:
+                found.append(f)
+                if len(found) > k:
                     return False
+        self._keep_leads(case, found)
         return True
+
+    def _keep_leads(self, case: Case, leads: list[str]) -> tuple[str, ...]:
+        index = {f.id: i for i, f in enumerate(self.problem.facilitators)}
+        got = tuple(sorted(leads, key=lambda f: (self._lead_cost(case, f), index[f])))
+        self._prep_leads[case.id] = got
+        return got
 
     def some_lead_can_prepare(self, case: Case) -> bool:
         """Whether any lead of the case passes `lead_can_prepare` (stops at the first)."""
@@ -769,11 +774,9 @@ class JourneyPlacer:
         key = (so.session.id, id(pl), attending)
         got = self._free_starts.get(key)
         if got is None:
-            m = 0 if pl.mode == "video" else so.margin
-            dur = so.session.duration_minutes
             got = pl.starts
             for f in attending:
-                got = fitting(got, -m, dur + m, self.options.availability.facilitators[f])
+                got = free_starts(so, pl, self.options.availability.facilitators[f], got)
             self._free_starts[key] = got
         return got
 
@@ -831,11 +834,18 @@ class JourneyPlacer:
         return cost
 
 
-def free_starts(so: SessionOptions, pl: SessionPlace, avail: Stretches) -> tuple[Instant, ...]:
-    """The place's starts at which someone with availability `avail` is free for the
-    facilitators' window of the session there (S3)."""
+def free_starts(
+    so: SessionOptions,
+    pl: SessionPlace,
+    avail: Stretches,
+    starts: tuple[Instant, ...] | None = None,
+) -> tuple[Instant, ...]:
+    """The place's starts (or these of them) at which someone with availability `avail`
+    is free for the facilitators' window of the session there (S3)."""
     m = 0 if pl.mode == "video" else so.margin
-    return fitting(pl.starts, -m, so.session.duration_minutes + m, avail)
+    return fitting(
+        pl.starts if starts is None else starts, -m, so.session.duration_minutes + m, avail
+    )
 
 
 def _first_common(lists: list[tuple[Instant, ...]], lo: Instant | None) -> Instant | None:

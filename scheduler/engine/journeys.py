@@ -99,6 +99,11 @@ class Existing:
     confirmed_sessions: dict[str, dict[str, PlanSession]]
     confirmed_meetings: dict[str, Meeting]  # case id → confirmed (or released) meeting
 
+    @property
+    def pinned_cases(self) -> set[str]:
+        """Cases with a kept pinned conference or a pinned session: they stay as they are."""
+        return {m.case for m in self.kept_meetings} | set(self.pinned_sessions)
+
 
 def existing_of(problem: Problem, options: Options) -> Existing:
     pins = [m for m in problem.existing if m.status == "pinned"]
@@ -117,7 +122,7 @@ def order_key(problem: Problem, ex: Existing):  # type: ignore[no-untyped-def]
     """The coordinator's order: cases with something kept or confirmed first, then
     priority (high first), referral date (earliest first), document order."""
     index = {c.id: i for i, c in enumerate(problem.cases)}
-    kept = {m.case for m in ex.kept_meetings} | set(ex.pinned_sessions)
+    kept = ex.pinned_cases
     old = set(ex.confirmed_meetings) | set(ex.confirmed_sessions)
 
     def key(case):  # type: ignore[no-untyped-def]
@@ -532,7 +537,7 @@ def repair(
     placer = _placer_holding(options, ex, chosen.values())
     occ = placer.occ
     released: dict[str, str] = {}
-    fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
+    fixed = ex.pinned_cases
     order = sorted(problem.cases, key=order_key(problem, ex))
     best = _key(plan_values(problem, ex, chosen))
     test = _placer_holding(options, ex, ())  # the kept pins and one journey alone
@@ -596,8 +601,7 @@ def relaxed_groups(
     of the groups (a held session may lie before the horizon; leaving a case out keeps
     the bound sound)."""
     deadline = time.monotonic() + seconds
-    pinned = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
-    cases = [c for c in cases if c.id not in pinned]
+    cases = [c for c in cases if c.id not in ex.pinned_cases]
     want = {c.id for c in cases if c.id not in chosen}
     if not want:
         return []
@@ -629,7 +633,7 @@ def guided(
     improves. When the placer cannot follow a solution (the relaxation leaves rooms out,
     for one), other solutions of the relaxation are tried (`GUIDE_TRIES`), by
     `alone` (the placer on the kept pins alone that built it)."""
-    fixed = {k.case for k in ex.kept_meetings} | set(ex.pinned_sessions)
+    fixed = ex.pinned_cases  # never in a group (`relaxed_groups`), never taken out
     released: dict[str, str] = {}
     order = order_key(problem, ex)
     prio = {c.id: c.priority for c in problem.cases}
@@ -644,10 +648,8 @@ def guided(
                 r = journey_relax.relax(alone, cases, left, workers, seed=attempt)
             if sum(prio[c] for c in r.teams) <= sum(prio[c] for c in r.cases if c in chosen):
                 break
-            test = _placer_holding(
-                options, ex, (chosen[c] for c in r.cases if c in fixed and c in chosen)
-            )
-            new = _realise(problem, test, r, fixed)
+            test = _placer_holding(options, ex, ())
+            new = _realise(problem, test, r)
             out = [
                 k for k, j in chosen.items() if k not in fixed and (k in new or _clashes(test, j))
             ]
@@ -661,20 +663,18 @@ def guided(
             if _key(plan_values(problem, ex, trial)) < _key(plan_values(problem, ex, chosen)):
                 chosen = trial
                 break
-            if set(new) >= set(r.teams) - fixed:
+            if set(new) >= set(r.teams):
                 break  # followed, and still no better: another solution would do no more
     return chosen
 
 
-def _realise(
-    problem: Problem, test: JourneyPlacer, r: journey_relax.Relaxed, fixed: set[str]
-) -> dict[str, Journey]:
+def _realise(problem: Problem, test: JourneyPlacer, r: journey_relax.Relaxed) -> dict[str, Journey]:
     """The relaxed solution's journeys, held in `test` one by one: each exactly at its
     starts and team first, then those that failed near them."""
     new: dict[str, Journey] = {}
     for strict in (True, False):
         for cid, team in r.teams.items():
-            if cid in fixed or cid in new:
+            if cid in new:
                 continue
             case = problem.case_by_id[cid]
             got = test.place(
